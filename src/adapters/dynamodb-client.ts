@@ -1,0 +1,31 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { NodeHttpHandler } from '@smithy/node-http-handler'
+
+export interface DynamoDbClientSettings {
+  /** e.g. http://localhost:8000 for DynamoDB Local; absent means AWS itself. */
+  readonly endpoint?: string | undefined
+  readonly region?: string | undefined
+  /** Deadline for one HTTP attempt, in milliseconds. */
+  readonly timeoutMs: number
+}
+
+/**
+ * Builds the SDK clients with short timeouts: an unreachable DynamoDB must turn
+ * into a quick 503, not a request hanging for the SDK's default of minutes.
+ * Against a local endpoint without AWS credentials in the environment, dummy
+ * credentials are used (DynamoDB Local accepts any), which also stops the SDK
+ * from probing instance metadata.
+ */
+export function createDynamoDbClient(settings: DynamoDbClientSettings, env: Record<string, string | undefined>): DynamoDBClient {
+  const local = settings.endpoint !== undefined
+  return new DynamoDBClient({
+    ...(local ? { endpoint: settings.endpoint } : {}),
+    region: settings.region ?? (local ? 'us-east-1' : undefined),
+    ...(local && !env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    maxAttempts: 3,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: Math.min(1000, settings.timeoutMs),
+      requestTimeout: settings.timeoutMs,
+    }),
+  })
+}

@@ -1,0 +1,88 @@
+/** Session data: JSON values under top-level keys. */
+export type SessionData = Record<string, unknown>
+
+/**
+ * A session as the store keeps it. Times are epoch seconds, because DynamoDB's
+ * TTL reads epoch seconds.
+ */
+export interface StoredSession {
+  /** Storage key: a hash of the session id, never the id itself. */
+  readonly key: string
+  readonly data: Readonly<SessionData>
+  readonly createdAt: number
+  /** Idle deadline; slides forward with activity. Also the table's TTL attribute. */
+  readonly expires: number
+  /** Absolute deadline: the session ends here however active it is. */
+  readonly maxExpires: number
+  /** Bumped by every write, so a writer can tell whether it saw the latest data. */
+  readonly version: number
+}
+
+export interface SessionLifetime {
+  /** Idle timeout in seconds. */
+  readonly ttlSeconds: number
+  /** Absolute lifetime in seconds. */
+  readonly maxAgeSeconds: number
+}
+
+export const toEpochSeconds = (ms: number): number => Math.floor(ms / 1000)
+
+/** A session is live while both deadlines lie in the future. */
+export const isLive = (s: Pick<StoredSession, 'expires' | 'maxExpires'>, now: number): boolean =>
+  s.expires > now && s.maxExpires > now
+
+/** The moment a session ends if nobody touches it again. */
+export const endsAt = (s: Pick<StoredSession, 'expires' | 'maxExpires'>): number =>
+  Math.min(s.expires, s.maxExpires)
+
+export function newStoredSession(
+  key: string,
+  data: SessionData,
+  now: number,
+  lifetime: SessionLifetime,
+): StoredSession {
+  return {
+    key,
+    data,
+    createdAt: now,
+    expires: now + lifetime.ttlSeconds,
+    maxExpires: now + lifetime.maxAgeSeconds,
+    version: 1,
+  }
+}
+
+/**
+ * Whether a read should also push the idle deadline forward. Refreshing on every
+ * read would turn each read into a write; we refresh only once less than
+ * `threshold` (a fraction of the TTL) is left.
+ */
+export function needsRefresh(
+  s: Pick<StoredSession, 'expires'>,
+  now: number,
+  ttlSeconds: number,
+  threshold: number,
+): boolean {
+  return s.expires - now < ttlSeconds * threshold
+}
+
+/**
+ * Data keys become DynamoDB map keys and expression attribute names, which
+ * must be non-empty; the cap keeps one key from eating the size budget.
+ */
+export const MAX_KEY_LENGTH = 255
+export const isValidDataKey = (key: string): boolean =>
+  typeof key === 'string' && key.length > 0 && key.length <= MAX_KEY_LENGTH
+
+/**
+ * Copies a value through JSON so every adapter stores the same thing: dates
+ * become strings, undefined members vanish, NaN becomes null.
+ */
+export function toJsonValue(value: unknown): unknown {
+  if (value === undefined) return undefined
+  const text = JSON.stringify(value)
+  return text === undefined ? undefined : JSON.parse(text)
+}
+
+/** Size of the data as JSON, in bytes: what the size limit counts. */
+export const dataSize = (data: SessionData): number =>
+  new TextEncoder().encode(JSON.stringify(data)).byteLength

@@ -1,0 +1,51 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { csrf } from 'hono/csrf'
+import { secureHeaders } from 'hono/secure-headers'
+import { demoRoutes } from './demo-routes.js'
+import { healthRoutes, type ReadinessCheck } from './health-routes.js'
+import { requestLog, type Logger } from './request-log.js'
+import { sessionErrorResponse } from './session-errors.js'
+import { sessionMiddleware, type SessionEnv, type SessionMiddlewareOptions } from './session-middleware.js'
+
+export interface AppOptions {
+  readonly session: SessionMiddlewareOptions
+  /** Used by GET /readyz; defaults to always ready. */
+  readonly readiness?: ReadinessCheck
+  readonly logger?: Logger
+}
+
+const MAX_BODY_BYTES = 16 * 1024
+
+/**
+ * Builds the demo app around a session store. No module state: every call
+ * returns an independent app.
+ *
+ * @example
+ *   const app = createApp({ session: { repository: new MemorySessionRepository(), secret } })
+ *   await app.request('/private')
+ */
+export function createApp(options: AppOptions): Hono<SessionEnv> {
+  const app = new Hono<SessionEnv>()
+  const logger = options.logger
+
+  if (logger) app.use(requestLog(logger))
+  app.use(secureHeaders())
+  app.route('/', healthRoutes(options.readiness ?? (async () => {})))
+  // Cross-site form posts are refused by Origin; JSON posts need CORS preflight anyway.
+  app.use(csrf())
+  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('Request body too large.', 413) }))
+  app.use(sessionMiddleware(options.session))
+  app.route('/', demoRoutes())
+
+  app.onError((error, c) => {
+    const response = sessionErrorResponse(error, c)
+    if (response) {
+      c.set('sessionOutcome', 'failed')
+      return response
+    }
+    logger?.error({ err: { name: error.name, message: error.message } }, 'unhandled error')
+    return c.text('Internal Server Error', 500)
+  })
+  return app
+}

@@ -1,0 +1,26 @@
+import type { MiddlewareHandler } from 'hono'
+import type { SessionEnv } from './session-middleware.js'
+
+/** The part of a pino-style logger the app uses. */
+export interface Logger {
+  info(fields: Record<string, unknown>, message?: string): void
+  error(fields: Record<string, unknown>, message?: string): void
+}
+
+/** One structured line per request. Never logs cookies or session ids. */
+export function requestLog(logger: Logger, clock: () => number = () => performance.now()): MiddlewareHandler<SessionEnv> {
+  return async function log(c, next) {
+    const started = clock()
+    await next()
+    logger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round((clock() - started) * 10) / 10,
+        session: c.get('sessionOutcome') ?? 'none',
+      },
+      'request',
+    )
+  }
+}

@@ -1,0 +1,43 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
+import { createDynamoDbClient } from './adapters/dynamodb-client.js'
+import { DynamoDbSessionRepository } from './adapters/dynamodb-session-repository.js'
+import { ensureSessionTable } from './adapters/dynamodb-table.js'
+import { MemorySessionRepository } from './adapters/memory-session-repository.js'
+import type { Config } from './config.js'
+import type { SessionRepository } from './domain/session-repository.js'
+
+/** The session store the configuration asks for, plus what the entry points need around it. */
+export interface Store {
+  readonly repository: SessionRepository
+  /** Creates or checks the table; call before serving. */
+  prepare(): Promise<string>
+  /** Rejects when the store cannot serve requests. */
+  readiness(): Promise<void>
+  close(): void
+}
+
+export function buildStore(config: Config, env: Record<string, string | undefined>): Store {
+  if (config.store === 'memory') {
+    return {
+      repository: new MemorySessionRepository(),
+      prepare: async () => 'memory store ready',
+      readiness: async () => {},
+      close: () => {},
+    }
+  }
+  const client = createDynamoDbClient(config.dynamodb, env)
+  const tableName = config.dynamodb.table
+  return {
+    repository: new DynamoDbSessionRepository({ client, tableName, timeoutMs: config.dynamodb.timeoutMs }),
+    prepare: async () => {
+      const outcome = await ensureSessionTable({ client, tableName, create: config.dynamodb.createTable })
+      return `table "${tableName}" ${outcome}`
+    },
+    readiness: async () => {
+      await client.send(new DescribeTableCommand({ TableName: tableName }), {
+        abortSignal: AbortSignal.timeout(config.dynamodb.timeoutMs),
+      })
+    },
+    close: () => client.destroy(),
+  }
+}

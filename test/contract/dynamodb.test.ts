@@ -1,0 +1,58 @@
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RequestSession } from '../../src/domain/request-session.js'
+import { storageKeyFor } from '../../src/domain/session-id.js'
+import { freshTable } from '../support/dynamodb.js'
+import { sessionRepositoryContract } from './session-repository-contract.js'
+
+// One table for the contract suite: every test uses random keys, so they cannot collide.
+let shared: Awaited<ReturnType<typeof freshTable>>
+beforeAll(async () => {
+  shared = await freshTable('contract')
+})
+afterAll(async () => {
+  await shared.drop()
+})
+
+sessionRepositoryContract('DynamoDbSessionRepository on DynamoDB Local', async () => ({
+  repository: shared.repository,
+  cleanup: async () => {},
+}))
+
+describe('DynamoDbSessionRepository: what is really stored', () => {
+  it('provisions an on-demand table keyed by id with TTL on expires', async () => {
+    const table = await shared.client.send(new DescribeTableCommand({ TableName: shared.tableName }))
+    expect(table.Table?.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }])
+    expect(table.Table?.TableStatus).toBe('ACTIVE')
+    expect(table.Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST')
+    const ttl = await shared.client.send(new DescribeTimeToLiveCommand({ TableName: shared.tableName }))
+    expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'expires', TimeToLiveStatus: 'ENABLED' })
+  })
+
+  it('writes expires as epoch seconds and keys the item by a hash, never the session id', async () => {
+    const table = await freshTable('raw')
+    try {
+      const now = Math.floor(Date.now() / 1000)
+      const unit = new RequestSession(
+        table.repository,
+        { ttlSeconds: 600, maxAgeSeconds: 3600, refreshThreshold: 0.5, maxBytes: 10_000, maxRetries: 1 },
+        () => now,
+        null,
+      )
+      await unit.increment('views')
+      const { cookie } = await unit.commit()
+      expect(cookie.kind).toBe('set')
+      const id = (cookie as { id: string }).id
+      const items = await table.scan()
+      expect(items).toHaveLength(1)
+      const item = items[0]!
+      expect(item.expires).toEqual({ N: String(now + 600) })
+      expect(item.maxExpires).toEqual({ N: String(now + 3600) })
+      expect(item.id?.S).toBe(await storageKeyFor(id))
+      expect(item.id?.S).not.toBe(id)
+      expect(JSON.stringify(item)).not.toContain(id)
+    } finally {
+      await table.drop()
+    }
+  })
+})

@@ -1,0 +1,252 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SessionConflictError } from '../../src/domain/errors.js'
+import { RequestSession, type SessionPolicy } from '../../src/domain/request-session.js'
+import { newStoredSession, type StoredSession } from '../../src/domain/session.js'
+import { generateSessionId, storageKeyFor } from '../../src/domain/session-id.js'
+import type { SessionRepository } from '../../src/domain/session-repository.js'
+
+export interface ContractSubject {
+  readonly repository: SessionRepository
+  cleanup(): Promise<void>
+}
+
+const NOW = Math.floor(Date.now() / 1000)
+const LIFETIME = { ttlSeconds: 3600, maxAgeSeconds: 7 * 86400 }
+const POLICY: SessionPolicy = { ...LIFETIME, refreshThreshold: 0.5, maxBytes: 300_000, maxRetries: 5 }
+
+const randomKey = () => storageKeyFor(generateSessionId())
+
+async function stored(data: Record<string, unknown> = {}, overrides: Partial<StoredSession> = {}): Promise<StoredSession> {
+  return { ...newStoredSession(await randomKey(), data, NOW, LIFETIME), ...overrides }
+}
+
+/** A session id whose session already exists in the repository, with `data`. */
+async function existingId(repository: SessionRepository, data: Record<string, unknown>): Promise<string> {
+  const id = generateSessionId()
+  await repository.create(newStoredSession(await storageKeyFor(id), data, NOW, LIFETIME))
+  return id
+}
+
+const unitFor = (repository: SessionRepository, id: string | null) => new RequestSession(repository, POLICY, () => NOW, id)
+
+/**
+ * What the SessionRepository port means. Every adapter runs this suite with a
+ * factory that returns a fresh, isolated repository.
+ */
+export function sessionRepositoryContract(name: string, factory: () => Promise<ContractSubject>): void {
+  describe(`SessionRepository contract: ${name}`, () => {
+    let subject: ContractSubject
+    let repository: SessionRepository
+    beforeEach(async () => {
+      subject = await factory()
+      repository = subject.repository
+    })
+    afterEach(async () => {
+      await subject.cleanup()
+    })
+
+    it('load(key) returns null for an unknown key', async () => {
+      expect(await repository.load(await randomKey(), NOW)).toBeNull()
+    })
+
+    it('round-trips nested JSON data: unicode, numbers, nulls, arrays', async () => {
+      const data = {
+        name: 'Zoë 🚀 — 東京',
+        count: 42,
+        ratio: -0.125,
+        big: 1e21,
+        nothing: null,
+        yes: true,
+        empty: '',
+        list: [1, 'two', null, { three: [3] }, []],
+        nested: { deeper: { deepest: { value: 'ok', n: 0 } }, emptyObject: {} },
+      }
+      const session = await stored(data)
+      await repository.create(session)
+      const loaded = await repository.load(session.key, NOW)
+      expect(loaded).not.toBeNull()
+      expect(loaded!.data).toEqual(data)
+      expect(loaded!.version).toBe(1)
+      expect(loaded!.expires).toBe(session.expires)
+      expect(loaded!.maxExpires).toBe(session.maxExpires)
+      expect(loaded!.createdAt).toBe(session.createdAt)
+    })
+
+    it('round-trips a payload of about 100 KB', async () => {
+      const blob = 'x'.repeat(50_000) + 'ü'.repeat(25_000)
+      const session = await stored({ blob, list: Array.from({ length: 200 }, (_, i) => i) })
+      await repository.create(session)
+      const loaded = await repository.load(session.key, NOW)
+      expect((loaded!.data as { blob: string }).blob).toBe(blob)
+      expect((loaded!.data as { list: number[] }).list).toHaveLength(200)
+    })
+
+    it('create() refuses a key that is already taken', async () => {
+      const session = await stored({ a: 1 })
+      await repository.create(session)
+      await expect(repository.create({ ...session, data: { a: 2 } })).rejects.toBeInstanceOf(SessionConflictError)
+      expect((await repository.load(session.key, NOW))!.data).toEqual({ a: 1 })
+    })
+
+    it('delete() removes a session, and deleting an absent one is fine', async () => {
+      const session = await stored({ a: 1 })
+      await repository.create(session)
+      await repository.delete(session.key)
+      expect(await repository.load(session.key, NOW)).toBeNull()
+      await expect(repository.delete(session.key)).resolves.toBeUndefined()
+    })
+
+    it('treats a session past its idle deadline as absent', async () => {
+      const session = await stored({ a: 1 }, { expires: NOW - 1 })
+      await repository.create(session)
+      expect(await repository.load(session.key, NOW)).toBeNull()
+      expect(await repository.increment(session.key, 'a', 1, NOW + 100, NOW)).toBeNull()
+      expect(await repository.update(session.key, { set: { b: 1 }, remove: [], expires: NOW + 100 }, NOW)).toBeNull()
+    })
+
+    it('treats a session past its absolute deadline as absent, however fresh its idle deadline', async () => {
+      const session = await stored({ a: 1 }, { maxExpires: NOW })
+      await repository.create(session)
+      expect(await repository.load(session.key, NOW)).toBeNull()
+      expect(await repository.load(session.key, NOW - 1)).not.toBeNull()
+      expect(await repository.increment(session.key, 'a', 1, NOW + 100, NOW)).toBeNull()
+    })
+
+    it('keeps sessions independent', async () => {
+      const one = await stored({ who: 'one' })
+      const two = await stored({ who: 'two' })
+      await repository.create(one)
+      await repository.create(two)
+      await repository.update(one.key, { set: { who: 'uno' }, remove: [], expires: NOW + 10 }, NOW)
+      await repository.delete(two.key)
+      expect((await repository.load(one.key, NOW))!.data).toEqual({ who: 'uno' })
+      expect(await repository.load(two.key, NOW)).toBeNull()
+    })
+
+    it('update() sets and removes top-level keys, keeps the others, moves the deadline and bumps the version', async () => {
+      const session = await stored({ keep: 'k', drop: 'd', change: 1 })
+      await repository.create(session)
+      const version = await repository.update(
+        session.key,
+        { set: { change: { now: [2] }, added: 'a' }, remove: ['drop'], expires: NOW + 999, expectedVersion: 1 },
+        NOW,
+      )
+      expect(version).toBe(2)
+      const loaded = await repository.load(session.key, NOW)
+      expect(loaded!.data).toEqual({ keep: 'k', change: { now: [2] }, added: 'a' })
+      expect(loaded!.expires).toBe(NOW + 999)
+      expect(loaded!.version).toBe(2)
+    })
+
+    it('update() with a stale expected version fails with SessionConflictError and changes nothing', async () => {
+      const session = await stored({ a: 1 })
+      await repository.create(session)
+      await repository.update(session.key, { set: { a: 2 }, remove: [], expires: NOW + 10, expectedVersion: 1 }, NOW)
+      await expect(
+        repository.update(session.key, { set: { a: 3 }, remove: [], expires: NOW + 10, expectedVersion: 1 }, NOW),
+      ).rejects.toBeInstanceOf(SessionConflictError)
+      expect((await repository.load(session.key, NOW))!.data).toEqual({ a: 2 })
+    })
+
+    it('update() returns null for an unknown key and creates nothing', async () => {
+      const key = await randomKey()
+      expect(await repository.update(key, { set: { a: 1 }, remove: [], expires: NOW + 10 }, NOW)).toBeNull()
+      expect(await repository.load(key, NOW)).toBeNull()
+    })
+
+    it('increment() starts an absent field at zero, returns the new value and bumps the version', async () => {
+      const session = await stored({ other: 'x' })
+      await repository.create(session)
+      expect(await repository.increment(session.key, 'views', 1, NOW + 50, NOW)).toEqual({ value: 1, version: 2 })
+      expect(await repository.increment(session.key, 'views', 5, NOW + 60, NOW)).toEqual({ value: 6, version: 3 })
+      const loaded = await repository.load(session.key, NOW)
+      expect(loaded!.data).toEqual({ other: 'x', views: 6 })
+      expect(loaded!.expires).toBe(NOW + 60)
+    })
+
+    it('increment() returns null for an unknown key and creates nothing', async () => {
+      const key = await randomKey()
+      expect(await repository.increment(key, 'views', 1, NOW + 10, NOW)).toBeNull()
+      expect(await repository.load(key, NOW)).toBeNull()
+    })
+
+    describe('under concurrency', () => {
+      it('parallel increments on one session lose nothing', async () => {
+        const session = await stored({})
+        await repository.create(session)
+        const results = await Promise.all(
+          Array.from({ length: 60 }, () => repository.increment(session.key, 'views', 1, NOW + 10, NOW)),
+        )
+        expect((await repository.load(session.key, NOW))!.data).toEqual({ views: 60 })
+        // Every caller saw a distinct value: each increment was applied exactly once.
+        expect(new Set(results.map((r) => r!.value)).size).toBe(60)
+      })
+
+      it('parallel versioned updates from the same version: exactly one wins', async () => {
+        const session = await stored({ a: 0 })
+        await repository.create(session)
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) =>
+            repository.update(session.key, { set: { a: i + 1 }, remove: [], expires: NOW + 10, expectedVersion: 1 }, NOW),
+          ),
+        )
+        const won = outcomes.filter((o) => o.status === 'fulfilled')
+        expect(won).toHaveLength(1)
+        for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(SessionConflictError)
+      })
+
+      it('parallel requests writing different keys all land', async () => {
+        const id = await existingId(repository, { base: true })
+        // Six writers and five retries: each round at least one writer wins, so all must land.
+        const keys = Array.from({ length: 6 }, (_, i) => `key${i}`)
+        const units = keys.map(() => unitFor(repository, id))
+        // Everyone reads first, so every write is guarded by the same, soon stale, version.
+        await Promise.all(units.map((u) => u.all()))
+        await Promise.all(
+          units.map(async (unit, i) => {
+            unit.set(keys[i]!, keys[i]!.toUpperCase())
+            await unit.commit()
+          }),
+        )
+        const unit = unitFor(repository, id)
+        expect(await unit.all()).toEqual({ base: true, ...Object.fromEntries(keys.map((k) => [k, k.toUpperCase()])) })
+      })
+
+      it('conflicting writes to the same key: one lands, the rest fail, none is silently lost', async () => {
+        const id = await existingId(repository, { shared: 'start', other: 1 })
+        const units = Array.from({ length: 6 }, () => unitFor(repository, id))
+        const seen = await Promise.all(units.map((u) => u.get('shared')))
+        expect(seen).toEqual(Array(6).fill('start'))
+        const outcomes = await Promise.allSettled(
+          units.map(async (unit, i) => {
+            unit.set('shared', `writer-${i}`)
+            await unit.commit()
+            return `writer-${i}`
+          }),
+        )
+        const winners = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<string>).value)
+        const losers = outcomes.filter((o) => o.status === 'rejected')
+        const final = await unitFor(repository, id).all()
+        // The stored value is exactly the one write that was acknowledged.
+        expect(winners).toEqual([final.shared])
+        expect(losers).toHaveLength(5)
+        for (const o of losers) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(SessionConflictError)
+        expect(final.other).toBe(1)
+      })
+
+      it('parallel increments through request sessions advance the counter by exactly their number', async () => {
+        const id = await existingId(repository, {})
+        const values = await Promise.all(
+          Array.from({ length: 40 }, async () => {
+            const unit = unitFor(repository, id)
+            const value = await unit.increment('views')
+            await unit.commit()
+            return value
+          }),
+        )
+        expect(Math.max(...values)).toBe(40)
+        expect(await unitFor(repository, id).get('views')).toBe(40)
+      })
+    })
+  })
+}

@@ -1,0 +1,36 @@
+import { DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb'
+import { inject } from 'vitest'
+import { createDynamoDbClient } from '../../src/adapters/dynamodb-client.js'
+import { DynamoDbSessionRepository } from '../../src/adapters/dynamodb-session-repository.js'
+import { ensureSessionTable } from '../../src/adapters/dynamodb-table.js'
+
+export const endpoint = (): string => inject('dynamodbEndpoint')
+
+export const uniqueTableName = (prefix = 'test'): string =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+
+export function testClient(timeoutMs = 5000) {
+  return createDynamoDbClient({ endpoint: endpoint(), region: 'us-east-1', timeoutMs }, {})
+}
+
+/** A fresh table on the shared DynamoDB Local, with a repository over it. */
+export async function freshTable(prefix = 'test') {
+  const client = testClient()
+  const tableName = uniqueTableName(prefix)
+  await ensureSessionTable({ client, tableName, create: true })
+  const repository = new DynamoDbSessionRepository({ client, tableName, timeoutMs: 5000 })
+  return {
+    client,
+    tableName,
+    repository,
+    /** Every raw item in the table. */
+    async scan() {
+      const out = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))
+      return out.Items ?? []
+    },
+    async drop() {
+      await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => {})
+      client.destroy()
+    },
+  }
+}
