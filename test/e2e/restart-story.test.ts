@@ -1,0 +1,35 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { endpoint, testClient, uniqueTableName } from '../support/dynamodb.js'
+import { httpClient, startServer, type ServerProcess } from '../support/server-process.js'
+import { ScanCommand } from '@aws-sdk/client-dynamodb'
+
+describe('the restart story, with real processes and DynamoDB Local', () => {
+  const table = uniqueTableName('restart')
+  const env = { SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: endpoint(), SESSION_TABLE: table }
+  let server: ServerProcess | undefined
+  afterAll(async () => {
+    await server?.kill()
+  })
+
+  it('keeps counting across a SIGKILL and restart; a second visitor starts at 1; the table holds exactly 2 items', async () => {
+    server = await startServer(env)
+    const alice = httpClient()
+    const visit = async (client = alice) => (await client.get(`${server!.url}/private`)).text()
+    expect(await visit()).toBe('The /private page has been visited 1 times.')
+    expect(await visit()).toBe('The /private page has been visited 2 times.')
+
+    const port = server.port
+    await server.kill('SIGKILL')
+    server = await startServer(env, port)
+
+    expect(await visit()).toBe('The /private page has been visited 3 times.')
+    expect(await visit(httpClient())).toBe('The /private page has been visited 1 times.')
+
+    const client = testClient()
+    const scan = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true }))
+    client.destroy()
+    expect(scan.Count).toBe(2)
+    const counts = scan.Items!.map((item) => Number(item.data?.M?.views?.N)).sort()
+    expect(counts).toEqual([1, 3])
+  })
+})
