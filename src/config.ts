@@ -54,6 +54,16 @@ const EnvSchema = z
       })
       .default('info'),
     SHUTDOWN_TIMEOUT_MS: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    LEGACY_SESSION_SECRET: z.string().optional(),
+    LEGACY_COOKIE_NAME: z
+      .string()
+      .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'LEGACY_COOKIE_NAME must be a cookie token')
+      .default('connect.sid'),
+    LEGACY_SESSION_TABLE: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'LEGACY_SESSION_TABLE must be 3 to 255 letters, digits, _ . or -')
+      .optional(),
+    LEGACY_SESSION_PREFIX: z.string().default('sess:'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_STORE) {
@@ -61,6 +71,13 @@ const EnvSchema = z
     }
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'SESSION_SECRET is required when NODE_ENV=production' })
+    }
+    if (env.LEGACY_SESSION_SECRET && env.SESSION_STORE !== 'dynamodb') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LEGACY_SESSION_SECRET'],
+        message: 'LEGACY_SESSION_SECRET (migration from connect-dynamodb) needs SESSION_STORE=dynamodb',
+      })
     }
     if (env.SESSION_SECRET) {
       const secrets = env.SESSION_SECRET.split(',').map((s) => s.trim())
@@ -101,6 +118,13 @@ export interface Config {
   }
   readonly logLevel: string
   readonly shutdownTimeoutMs: number
+  /** Migration from express-session + connect-dynamodb; null when off. */
+  readonly legacy: {
+    readonly secrets: readonly string[]
+    readonly cookieName: string
+    readonly table: string
+    readonly prefix: string
+  } | null
 }
 
 /** A configuration problem, listed one line per variable. */
@@ -150,5 +174,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    legacy: e.LEGACY_SESSION_SECRET
+      ? Object.freeze({
+          secrets: Object.freeze(e.LEGACY_SESSION_SECRET.split(',').map((s) => s.trim())),
+          cookieName: e.LEGACY_COOKIE_NAME,
+          table: e.LEGACY_SESSION_TABLE ?? e.SESSION_TABLE,
+          prefix: e.LEGACY_SESSION_PREFIX,
+        })
+      : null,
   })
 }

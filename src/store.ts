@@ -1,14 +1,18 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
+import { ConnectDynamoDbSessionSource } from './adapters/connect-dynamodb-source.js'
 import { createDynamoDbClient } from './adapters/dynamodb-client.js'
 import { DynamoDbSessionRepository } from './adapters/dynamodb-session-repository.js'
 import { ensureSessionTable } from './adapters/dynamodb-table.js'
 import { MemorySessionRepository } from './adapters/memory-session-repository.js'
 import type { Config } from './config.js'
 import type { SessionRepository } from './domain/session-repository.js'
+import type { LegacyOptions } from './http/session-middleware.js'
 
 /** The session store the configuration asks for, plus what the entry points need around it. */
 export interface Store {
   readonly repository: SessionRepository
+  /** Where express-session users' old sessions are read from, when migration is on. */
+  readonly legacy?: LegacyOptions
   /** Creates or checks the table; call before serving. */
   prepare(): Promise<string>
   /** Rejects when the store cannot serve requests. */
@@ -29,6 +33,20 @@ export function buildStore(config: Config, env: Record<string, string | undefine
   const tableName = config.dynamodb.table
   return {
     repository: new DynamoDbSessionRepository({ client, tableName, timeoutMs: config.dynamodb.timeoutMs }),
+    ...(config.legacy
+      ? {
+          legacy: {
+            secret: config.legacy.secrets,
+            cookieName: config.legacy.cookieName,
+            source: new ConnectDynamoDbSessionSource({
+              client,
+              tableName: config.legacy.table,
+              prefix: config.legacy.prefix,
+              timeoutMs: config.dynamodb.timeoutMs,
+            }),
+          },
+        }
+      : {}),
     prepare: async () => {
       const outcome = await ensureSessionTable({ client, tableName, create: config.dynamodb.createTable })
       return `table "${tableName}" ${outcome}`

@@ -49,6 +49,14 @@ export type CookieAction =
 /** What happened to the session during the request, for logs. */
 export type SessionOutcome = 'untouched' | 'new' | 'loaded' | 'written' | 'destroyed' | 'failed'
 
+/** A session of a previous system to move into this one, bound to one request. */
+export interface LegacyImport {
+  /** The old session's data, or null when there is none (or it expired). */
+  load(now: number): Promise<SessionData | null>
+  /** Deletes the old session once its data lives here. */
+  retire(): Promise<void>
+}
+
 type Pending = { readonly value: unknown } | { readonly removed: true }
 
 interface Current {
@@ -77,13 +85,23 @@ export class RequestSession implements Session {
   #touched = false
   /** Deadlines carried over by regenerate(), so a new id does not extend the absolute lifetime. */
   #inherited: StoredSession | null = null
+  #legacyState: 'unread' | 'absent' | 'imported' = 'unread'
+  #retireLegacy = false
+  #legacyRetired = false
 
   constructor(
     private readonly repository: SessionRepository,
     private readonly policy: SessionPolicy,
     private readonly nowSeconds: () => number,
     private readonly incomingId: string | null,
+    /** Only consulted when the request carried no valid session of ours. */
+    private readonly legacy: LegacyImport | null = null,
   ) {}
+
+  /** Whether this request moved a legacy session here and deleted the old one. */
+  get legacyRetired(): boolean {
+    return this.#legacyRetired
+  }
 
   get isNew(): boolean {
     return this.#current?.stored == null
@@ -100,6 +118,7 @@ export class RequestSession implements Session {
   }
 
   async all(): Promise<SessionData> {
+    await this.#importLegacy()
     const current = await this.#load()
     const data: SessionData = structuredClone({ ...(current.stored?.data ?? {}) })
     for (const [k, p] of this.#pending) {
@@ -126,6 +145,7 @@ export class RequestSession implements Session {
     assertKey(field)
     if (!Number.isFinite(by)) throw new SessionUsageError('increment needs a finite number')
     this.#touched = true
+    await this.#importLegacy()
     const current = await this.#identify()
     const local = this.#pending.get(field)
     if (current.stored !== null || (!current.known && local === undefined)) {
@@ -148,6 +168,7 @@ export class RequestSession implements Session {
   }
 
   async regenerate(): Promise<void> {
+    await this.#importLegacy()
     const current = await this.#load()
     const data = await this.all()
     if (current.stored !== null) this.#retiredKeys.push(current.key)
@@ -162,6 +183,7 @@ export class RequestSession implements Session {
   }
 
   async destroy(): Promise<void> {
+    if (this.legacy && this.incomingId === null) this.#retireLegacy = true
     const current = await this.#identify()
     if (current.stored !== null || !current.known) this.#retiredKeys.push(current.key)
     this.#current = null
@@ -187,6 +209,8 @@ export class RequestSession implements Session {
       let current = await this.#load()
       if (current.stored === null) {
         await this.#create(current, now)
+        // The old session's data now lives here; drop the original.
+        if (this.#legacyState === 'imported') this.#retireLegacy = true
       } else {
         current = await this.#writeChanges(current, now)
       }
@@ -211,6 +235,10 @@ export class RequestSession implements Session {
     }
 
     for (const key of this.#retiredKeys) await this.repository.delete(key)
+    if (this.#retireLegacy && this.legacy) {
+      await this.legacy.retire()
+      this.#legacyRetired = true
+    }
     if (this.#destroyed && this.#current === null) {
       return { cookie: this.hadIncoming ? { kind: 'clear' } : { kind: 'none' }, outcome: 'destroyed' }
     }
@@ -324,6 +352,18 @@ export class RequestSession implements Session {
     }
     this.#pending.delete(field)
     this.#dirtyExpiry = true
+  }
+
+  /** Brings in a legacy session's data as pending changes, once, when the request has no session of ours. */
+  async #importLegacy(): Promise<void> {
+    if (!this.legacy || this.#legacyState !== 'unread' || this.incomingId !== null) return
+    this.#legacyState = 'absent'
+    const data = await this.legacy.load(this.nowSeconds())
+    if (!data) return
+    for (const [k, v] of Object.entries(data)) {
+      if (!this.#pending.has(k) && isValidDataKey(k)) this.#pending.set(k, { value: toJsonValue(v) })
+    }
+    this.#legacyState = 'imported'
   }
 
   /** The current id and key, without reading the store. */

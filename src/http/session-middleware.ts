@@ -5,8 +5,10 @@ import {
   type SessionOutcome,
   type SessionPolicy,
 } from '../domain/request-session.js'
+import type { LegacySessionSource } from '../domain/legacy-session-source.js'
 import type { SessionRepository } from '../domain/session-repository.js'
 import { createCookieSigner } from './cookie-signer.js'
+import { createExpressCookieVerifier } from './express-cookie.js'
 import { isSecureRequest } from './request-scheme.js'
 import { cookieNameFor, readCookie, serializeSessionCookie, type SameSite } from './session-cookie.js'
 import { sessionErrorResponse } from './session-errors.js'
@@ -34,6 +36,20 @@ export interface SessionMiddlewareOptions {
   readonly trustProxy?: boolean
   /** Milliseconds since the epoch; for tests. */
   readonly clock?: () => number
+  /**
+   * Migration from express-session: visitors who arrive with its signed cookie keep
+   * their data, which moves here (and to our cookie) on the first write.
+   */
+  readonly legacy?: LegacyOptions
+}
+
+export interface LegacyOptions {
+  /** Where the old sessions live, e.g. ConnectDynamoDbSessionSource. */
+  readonly source: LegacySessionSource
+  /** express-session's `secret` (one or several). */
+  readonly secret: string | readonly string[]
+  /** express-session's cookie name; default `connect.sid`. */
+  readonly cookieName?: string
 }
 
 /** Context variables the middleware provides. Mount it and type your app with this. */
@@ -94,6 +110,13 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): Middleware
   const clock = options.clock ?? Date.now
   const nowSeconds = () => Math.floor(clock() / 1000)
   const trustProxy = options.trustProxy ?? false
+  const legacy = options.legacy && {
+    source: options.legacy.source,
+    cookieName: options.legacy.cookieName ?? 'connect.sid',
+    verifier: createExpressCookieVerifier(
+      typeof options.legacy.secret === 'string' ? [options.legacy.secret] : [...options.legacy.secret],
+    ),
+  }
 
   return async function session(c, next) {
     const secure = isSecureRequest(c, trustProxy)
@@ -101,7 +124,18 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): Middleware
     const raw = readCookie(c.req.header('cookie'), name, settings.maxHeaderLength)
     // A bad signature ends here: no store call for forged or garbled cookies.
     const id = raw === null ? null : await signer.verify(raw)
-    const unit = new RequestSession(options.repository, policy, nowSeconds, id)
+    let legacyImport = null
+    if (legacy && id === null) {
+      const oldRaw = readCookie(c.req.header('cookie'), legacy.cookieName, settings.maxHeaderLength)
+      const oldId = oldRaw === null ? null : await legacy.verifier.verify(oldRaw)
+      if (oldId !== null) {
+        legacyImport = {
+          load: (now: number) => legacy.source.load(oldId, now),
+          retire: () => legacy.source.delete(oldId),
+        }
+      }
+    }
+    const unit = new RequestSession(options.repository, policy, nowSeconds, id, legacyImport)
     c.set('session', unit)
     c.set('sessionOutcome', 'untouched')
 
@@ -119,6 +153,11 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): Middleware
       return
     }
     c.set('sessionOutcome', result.outcome)
+    if (legacy && unit.legacyRetired) {
+      c.header('Set-Cookie', serializeSessionCookie(legacy.cookieName, '', { maxAgeSeconds: 0, secure, sameSite: settings.sameSite }), {
+        append: true,
+      })
+    }
     const { cookie } = result
     if (cookie.kind === 'none') return
     const value = cookie.kind === 'set' ? await signer.sign(cookie.id) : ''

@@ -1,0 +1,66 @@
+import { DeleteItemCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { SessionStoreUnavailableError } from '../domain/errors.js'
+import type { LegacySessionSource } from '../domain/legacy-session-source.js'
+import type { SessionData } from '../domain/session.js'
+
+export interface ConnectDynamoDbSourceOptions {
+  readonly client: DynamoDBClient
+  /** The table connect-dynamodb wrote to (its default is `sessions`). */
+  readonly tableName: string
+  /** connect-dynamodb's `prefix` option; default `sess:`. */
+  readonly prefix?: string
+  /** connect-dynamodb's `hashKey` option; default `id`. */
+  readonly hashKey?: string
+  readonly timeoutMs?: number
+}
+
+/**
+ * Reads sessions that connect-dynamodb stored: key `<prefix><sid>`, the session
+ * as a JSON string in `sess`, `expires` in epoch seconds.
+ */
+export class ConnectDynamoDbSessionSource implements LegacySessionSource {
+  readonly #o: Required<ConnectDynamoDbSourceOptions>
+
+  constructor(options: ConnectDynamoDbSourceOptions) {
+    this.#o = { prefix: 'sess:', hashKey: 'id', timeoutMs: 2000, ...options }
+  }
+
+  async load(id: string, now: number): Promise<SessionData | null> {
+    const { client, tableName, prefix, hashKey, timeoutMs } = this.#o
+    const out = await guard(() =>
+      client.send(
+        new GetItemCommand({ TableName: tableName, Key: { [hashKey]: { S: prefix + id } }, ConsistentRead: true }),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      ),
+    )
+    const item = out.Item
+    const text = item?.sess?.S
+    if (!text) return null
+    if (item.expires?.N !== undefined && now >= Number(item.expires.N)) return null
+    try {
+      const parsed = JSON.parse(text) as SessionData
+      // express-session keeps its cookie settings inside the session; they mean nothing here.
+      const { cookie: _cookie, ...data } = parsed
+      return data
+    } catch {
+      return null
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    const { client, tableName, prefix, hashKey, timeoutMs } = this.#o
+    await guard(() =>
+      client.send(new DeleteItemCommand({ TableName: tableName, Key: { [hashKey]: { S: prefix + id } } }), {
+        abortSignal: AbortSignal.timeout(timeoutMs),
+      }),
+    )
+  }
+}
+
+async function guard<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    throw new SessionStoreUnavailableError('The legacy session store is unavailable', { cause: error })
+  }
+}

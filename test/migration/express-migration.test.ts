@@ -1,0 +1,143 @@
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import connectDynamoDb from 'connect-dynamodb'
+import express from 'express'
+import session from 'express-session'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ConnectDynamoDbSessionSource } from '../../src/adapters/connect-dynamodb-source.js'
+import { createApp } from '../../src/http/app.js'
+import { CookieJar } from '../support/cookie-jar.js'
+import { freshTable } from '../support/dynamodb.js'
+import { SECRET } from '../support/app.js'
+
+declare module 'express-session' {
+  interface SessionData {
+    views: number
+    profile: unknown
+  }
+}
+
+const LEGACY_SECRET = 'the-old-express-session-secret'
+
+/**
+ * The real ancestor: express-session + connect-dynamodb writing to a table on
+ * DynamoDB Local. Its cookies and items are what a migrating user has.
+ */
+function startExpressApp(client: ConstructorParameters<typeof ConnectDynamoDbSessionSource>[0]['client'], table: string) {
+  const DynamoDBStore = connectDynamoDb(session)
+  const app = express()
+  app.use(
+    session({
+      secret: LEGACY_SECRET,
+      resave: false,
+      saveUninitialized: false,
+      store: new DynamoDBStore({ client, table }),
+    }),
+  )
+  app.get('/private', (req, res) => {
+    req.session.views = (req.session.views ?? 0) + 1
+    res.send(`The /private page has been visited ${req.session.views} times.`)
+  })
+  app.get('/profile', (req, res) => {
+    req.session.profile = { name: 'Zoë', tags: ['a', 'b'], score: 1.5, none: null }
+    res.send('ok')
+  })
+  return new Promise<Server>((ok) => {
+    const server = app.listen(0, '127.0.0.1', () => ok(server))
+  })
+}
+
+describe('migration from express-session + connect-dynamodb', () => {
+  let table: Awaited<ReturnType<typeof freshTable>>
+  let server: Server
+  let base: string
+  let app: ReturnType<typeof createApp>
+
+  beforeAll(async () => {
+    table = await freshTable('migrate')
+    server = await startExpressApp(table.client, table.tableName)
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    app = createApp({
+      session: {
+        repository: table.repository,
+        secret: SECRET,
+        legacy: {
+          source: new ConnectDynamoDbSessionSource({ client: table.client, tableName: table.tableName }),
+          secret: ['a-newer-express-secret', LEGACY_SECRET],
+        },
+      },
+    })
+  })
+  afterAll(async () => {
+    await new Promise((ok) => server.close(ok))
+    await table.drop()
+  })
+
+  /** A visitor of the Express app: returns its raw connect.sid cookie value. */
+  async function expressVisitor(paths: string[]): Promise<string> {
+    const jar = new CookieJar()
+    for (const path of paths) {
+      const response = await fetch(`${base}${path}`, { headers: jar.headers() })
+      jar.take(response)
+      await response.text()
+    }
+    const value = jar.get('connect.sid')
+    expect(value).toMatch(/^s%3A/)
+    return value!
+  }
+
+  const legacyItems = async () => (await table.scan()).filter((item) => item.id?.S?.startsWith('sess:'))
+
+  it('keeps the count of a visitor who arrives with an Express cookie, then moves the session to our format', async () => {
+    const legacyCookie = await expressVisitor(['/private', '/private', '/profile'])
+    expect(await legacyItems()).toHaveLength(1)
+
+    const response = await app.request('/private', { headers: { cookie: `connect.sid=${legacyCookie}` } })
+    expect(await response.text()).toBe('The /private page has been visited 3 times.')
+    const jar = new CookieJar()
+    jar.take(response)
+    expect(jar.get('sid')).toBeDefined()
+    const cleared = response.headers.getSetCookie().find((line) => line.startsWith('connect.sid='))
+    expect(cleared).toMatch(/Max-Age=0/)
+
+    // The old item is gone; ours holds the count and the rest of the data.
+    expect(await legacyItems()).toHaveLength(0)
+    const next = await app.request('/private', { headers: jar.headers() })
+    expect(await next.text()).toBe('The /private page has been visited 4 times.')
+    const items = (await table.scan()).filter((item) => !item.id?.S?.startsWith('sess:'))
+    const ours = items.find((item) => item.data?.M?.views?.N === '4')
+    expect(ours?.data?.M?.profile?.M?.name).toEqual({ S: 'Zoë' })
+    expect(ours?.data?.M?.cookie).toBeUndefined()
+  })
+
+  it('shows legacy data on a read without writing anything', async () => {
+    const legacyCookie = await expressVisitor(['/private'])
+    const before = (await table.scan()).length
+    const response = await app.request('/', { headers: { cookie: `connect.sid=${legacyCookie}` } })
+    expect(await response.text()).toContain('Visits to /private in this session: 1')
+    expect(response.headers.getSetCookie()).toEqual([])
+    expect((await table.scan()).length).toBe(before)
+  })
+
+  it('ignores an Express cookie with a bad signature: new session, old item untouched', async () => {
+    const legacyCookie = await expressVisitor(['/private', '/private'])
+    const tampered = legacyCookie.slice(0, -3) + (legacyCookie.endsWith('AAA') ? 'BBB' : 'AAA')
+    const response = await app.request('/private', { headers: { cookie: `connect.sid=${tampered}` } })
+    expect(await response.text()).toBe('The /private page has been visited 1 times.')
+    const legacy = await legacyItems()
+    expect(legacy.some((item) => JSON.parse(item.sess!.S!).views === 2)).toBe(true)
+  })
+
+  it('logout with an Express cookie deletes the old session too', async () => {
+    const legacyCookie = await expressVisitor(['/private'])
+    const count = (await legacyItems()).length
+    const response = await app.request('/logout', {
+      method: 'POST',
+      headers: { cookie: `connect.sid=${legacyCookie}`, 'content-type': 'application/json' },
+    })
+    expect(response.status).toBe(204)
+    expect((await legacyItems()).length).toBe(count - 1)
+    const again = await app.request('/private', { headers: { cookie: `connect.sid=${legacyCookie}` } })
+    expect(await again.text()).toBe('The /private page has been visited 1 times.')
+  })
+})
