@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, DEVELOPMENT_SECRET, loadConfig } from '../../src/config.js'
+
+const LONG = 'a-production-secret-of-more-than-32-chars'
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as Error).message
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({})
+    expect(config.port).toBe(3000)
+    expect(config.host).toBe('127.0.0.1')
+    expect(config.store).toBe('memory')
+    expect(config.storeDefaulted).toBe(true)
+    expect(config.dynamodb).toEqual({ endpoint: undefined, region: undefined, table: 'sessions', createTable: true, timeoutMs: 2000 })
+    expect(config.session.secrets).toEqual([DEVELOPMENT_SECRET])
+    expect(config.session.usingDevelopmentSecret).toBe(true)
+    expect(config.session.ttlSeconds).toBe(86400)
+    expect(config.session.maxAgeSeconds).toBe(604800)
+    expect(config.session.cookieName).toBe('sid')
+    expect(config.session.sameSite).toBe('Lax')
+    expect(config.session.trustProxy).toBe(false)
+    expect(config.legacy).toBeNull()
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      SESSION_STORE: 'dynamodb',
+      DYNAMODB_ENDPOINT: 'http://localhost:8000',
+      AWS_REGION: 'eu-west-1',
+      SESSION_TABLE: 'my-sessions',
+      SESSION_CREATE_TABLE: 'false',
+      SESSION_SECRET: `${LONG}-new, ${LONG}-old`,
+      SESSION_TTL_SECONDS: '60',
+      SESSION_MAX_AGE_SECONDS: '120',
+      SESSION_COOKIE_NAME: 'app',
+      SESSION_SAME_SITE: 'Strict',
+      TRUST_PROXY: 'true',
+      LEGACY_SESSION_SECRET: 'old-express-secret',
+    })
+    expect(config.port).toBe(8080)
+    expect(config.dynamodb).toEqual({
+      endpoint: 'http://localhost:8000',
+      region: 'eu-west-1',
+      table: 'my-sessions',
+      createTable: false,
+      timeoutMs: 2000,
+    })
+    expect(config.session.secrets).toEqual([`${LONG}-new`, `${LONG}-old`])
+    expect(config.session.ttlSeconds).toBe(60)
+    expect(config.session.maxAgeSeconds).toBe(120)
+    expect(config.session.cookieName).toBe('app')
+    expect(config.session.sameSite).toBe('Strict')
+    expect(config.session.trustProxy).toBe(true)
+    expect(config.legacy).toEqual({ secrets: ['old-express-secret'], cookieName: 'connect.sid', table: 'my-sessions', prefix: 'sess:' })
+  })
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', SESSION_TABLE: '' }).port).toBe(3000)
+  })
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ SESSION_STORE: 'redis' }, 'SESSION_STORE'],
+    [{ DYNAMODB_ENDPOINT: 'not a url' }, 'DYNAMODB_ENDPOINT'],
+    [{ SESSION_TTL_SECONDS: '0' }, 'SESSION_TTL_SECONDS'],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+    [{ SESSION_SAME_SITE: 'lax-ish' }, 'SESSION_SAME_SITE'],
+    [{ SESSION_CREATE_TABLE: 'maybe' }, 'SESSION_CREATE_TABLE'],
+    [{ NODE_ENV: 'production', SESSION_STORE: 'memory' }, 'SESSION_SECRET'],
+    [{ NODE_ENV: 'production', SESSION_SECRET: LONG }, 'SESSION_STORE'],
+    [{ LEGACY_SESSION_SECRET: 'x', SESSION_STORE: 'memory' }, 'LEGACY_SESSION_SECRET'],
+  ])('rejects %j with a line naming %s', (env, name) => {
+    const message = errorOf(env as Record<string, string>)
+    expect(message.split('\n')).toHaveLength(1)
+    expect(message).toContain(name)
+  })
+})
+
+describe('the server process with a bad configuration', () => {
+  it('exits non-zero with one line naming the variable', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH, PORT: 'not-a-port', SESSION_STORE: 'memory' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    })
+    expect(result.status).toBe(1)
+    const lines = result.stderr.trim().split('\n').filter((l) => l.startsWith('Configuration error'))
+    expect(lines).toEqual([expect.stringContaining('PORT')])
+  })
+})
