@@ -22,7 +22,8 @@ export async function startServer(env: Record<string, string>, port?: number): P
   const chosen = port ?? (await freePort())
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env, PORT: String(chosen) },
+    // A generous DynamoDB deadline by default: CI machines are slow and shared; outage tests set their own.
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', DYNAMODB_TIMEOUT_MS: '10000', ...env, PORT: String(chosen) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let log = ''
