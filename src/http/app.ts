@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
+import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import { demoRoutes } from './demo-routes.js'
 import { healthRoutes, type ReadinessCheck } from './health-routes.js'
 import { requestLog, type Logger } from './request-log.js'
+import { requestOrigin } from './request-scheme.js'
 import { sessionErrorResponse } from './session-errors.js'
 import { sessionMiddleware, type SessionEnv, type SessionMiddlewareOptions } from './session-middleware.js'
 
@@ -33,12 +35,17 @@ export function createApp(options: AppOptions): Hono<SessionEnv> {
   app.use(secureHeaders())
   app.route('/', healthRoutes(options.readiness ?? (async () => {})))
   // Cross-site form posts are refused by Origin; JSON posts need CORS preflight anyway.
-  app.use(csrf())
+  // The expected origin takes its scheme from the proxy when TRUST_PROXY is on, else
+  // every form post behind a TLS-terminating proxy would look cross-site.
+  const trustProxy = options.session.trustProxy ?? false
+  app.use(csrf({ origin: (origin, c) => origin === requestOrigin(c, trustProxy) }))
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('Request body too large.', 413) }))
   app.use(sessionMiddleware(options.session))
   app.route('/', demoRoutes())
 
   app.onError((error, c) => {
+    // Refusals by Hono's middleware (csrf's 403) carry their own response; they are not failures.
+    if (error instanceof HTTPException) return error.getResponse()
     const response = sessionErrorResponse(error, c)
     if (response) {
       c.set('sessionOutcome', 'failed')

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const EXAMPLE = join(ROOT, 'examples/basic-app')
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc')
+const run = promisify(execFile)
+
+// npm run from `npm test` exports its own settings (npm_config_*, npm_package_*); the
+// nested npm commands must act on the temporary app as a user's npm would, not inherit them.
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_(config|package|lifecycle)_/i.test(k)))
+
+async function sh(command: string, args: string[], cwd: string, timeoutMs: number) {
+  try {
+    return await run(command, args, { cwd, env: cleanEnv, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 })
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string }
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`)
+  }
+}
+
+// Type-level checks compiled inside the example (kept out of this project's own tsc run).
+const TYPE_CHECKS = readFileSync(join(import.meta.dirname, 'fixtures/type-checks.ts.txt'), 'utf8')
+
+// Runs the built example in plain Node: two requests, the second with the first's cookie.
+const SMOKE = `import { createExampleApp } from './dist/app.js'
+
+const app = createExampleApp('a-secret-for-the-packaging-test-0123456789')
+const first = await app.request('/')
+const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]
+const second = await app.request('/', { headers: { cookie } })
+const deep = await import('hono-dynamodb-session/dist/http/app.js').then(() => 'imported', (e) => e.code)
+console.log(JSON.stringify({
+  first: await first.text(),
+  second: await second.text(),
+  cookie,
+  deep,
+  resolved: import.meta.resolve('hono-dynamodb-session'),
+}))
+`
+
+describe('the npm package, installed into a fresh Hono app', () => {
+  const work = mkdtempSync(join(tmpdir(), 'pack-test-'))
+  afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+  it('packs the built library, installs into examples/basic-app, type-checks against its types and counts 1, 2', async () => {
+    // `npm pack` runs `prepare`, which builds dist/ exactly as a publish would.
+    const packed = await sh('npm', ['pack', '--pack-destination', work, '--json'], ROOT, 150_000)
+    const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>
+    const paths = info!.files.map((f) => f.path)
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']))
+    expect(paths.filter((p) => /^(test|examples|scripts|bench|node_modules|\.data)\//.test(p))).toEqual([])
+
+    const app = join(work, 'app')
+    cpSync(EXAMPLE, app, { recursive: true, filter: (src) => !/[\\/](node_modules|dist)$/.test(src) })
+    const manifestPath = join(app, 'package.json')
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    manifest.dependencies['hono-dynamodb-session'] = `file:${join(work, info!.filename)}`
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2))
+
+    // Dev dependencies (typescript, @types/node) come from this project, which saves installing them again.
+    await sh('npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app, 150_000)
+    writeFileSync(join(app, 'src/type-checks.ts'), TYPE_CHECKS)
+    await sh(process.execPath, [TSC, '-p', '.', '--typeRoots', join(ROOT, 'node_modules/@types')], app, 120_000)
+
+    writeFileSync(join(app, 'smoke.mjs'), SMOKE)
+    const { stdout } = await sh(process.execPath, ['smoke.mjs'], app, 30_000)
+    const result = JSON.parse(stdout.trim().split('\n').pop()!)
+    // The package came from the installed tarball, not from this checkout.
+    expect(realpathSync(new URL(result.resolved))).toBe(
+      realpathSync(join(app, 'node_modules/hono-dynamodb-session/dist/index.js')),
+    )
+    expect(result.first).toBe('You have been here 1 times.')
+    expect(result.cookie).toMatch(/^sid=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/)
+    expect(result.second).toBe('You have been here 2 times.')
+    // `exports` keeps the internals private: only the entry point can be imported.
+    expect(result.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED')
+  }, 300_000)
+})

@@ -1,0 +1,59 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { afterAll, beforeAll, describe } from 'vitest'
+import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
+import type { SessionRepository } from '../../src/domain/session-repository.js'
+import { freshTable } from '../support/dynamodb.js'
+
+export interface StoreFixture {
+  readonly kind: 'memory' | 'dynamodb'
+  readonly repository: SessionRepository
+  /** Whether an item is physically held under the key, expired or not. */
+  holds(key: string): Promise<boolean>
+  /** Names of the DynamoDB commands sent so far (empty for memory). */
+  readonly commands: string[]
+}
+
+/**
+ * Declares the same tests for the memory store and for DynamoDB Local. Each
+ * DynamoDB block gets one fresh table; tests stay apart because ids are random.
+ */
+export function describeEachStore(title: string, body: (store: () => StoreFixture) => void): void {
+  for (const kind of ['memory', 'dynamodb'] as const) {
+    describe(`${title} [${kind === 'memory' ? 'memory' : 'DynamoDB Local'}]`, () => {
+      let fixture: StoreFixture
+      let drop = async () => {}
+      beforeAll(async () => {
+        if (kind === 'memory') {
+          const repository = new MemorySessionRepository()
+          // Epoch second 0 lies before every deadline, so this sees expired items too.
+          fixture = { kind, repository, holds: async (key) => (await repository.load(key, 0)) !== null, commands: [] }
+          return
+        }
+        const table = await freshTable('security')
+        const commands = recordCommands(table.client)
+        fixture = {
+          kind,
+          repository: table.repository,
+          holds: async (key) => (await table.scan()).some((item) => item.id?.S === key),
+          commands,
+        }
+        drop = table.drop
+      })
+      afterAll(() => drop())
+      body(() => fixture)
+    })
+  }
+}
+
+/** Records the name of every command the client sends, through an SDK middleware. */
+export function recordCommands(client: DynamoDBClient): string[] {
+  const names: string[] = []
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      names.push(context.commandName ?? 'unknown')
+      return next(args)
+    },
+    { step: 'initialize', name: 'securityTestCommandRecorder' },
+  )
+  return names
+}
