@@ -142,15 +142,20 @@ export class DynamoDbSessionRepository implements SessionRepository {
           Key: { id: key },
           // One atomic request: no read, so parallel visits cannot overwrite each other.
           UpdateExpression:
-            'SET #data.#f = if_not_exists(#data.#f, :zero) + :by, #expires = :expiresNew ADD #version :one',
+            // Setting maxExpires to itself makes UPDATED_NEW return it without returning the data.
+            'SET #data.#f = if_not_exists(#data.#f, :zero) + :by, #expires = :expiresNew, #maxExpires = #maxExpires ADD #version :one',
           ConditionExpression: LIVE,
           ExpressionAttributeNames: { ...LIVE_NAMES, '#data': 'data', '#f': field, '#version': 'version' },
           ExpressionAttributeValues: { ':now': now, ':zero': 0, ':by': by, ':expiresNew': expires, ':one': 1 },
           ReturnValues: 'UPDATED_NEW',
         }), o),
       )
-      const attributes = out.Attributes as { data?: SessionData; version?: number } | undefined
-      return { value: Number(attributes?.data?.[field]), version: Number(attributes?.version) }
+      const attributes = out.Attributes as { data?: SessionData; version?: number; maxExpires?: number } | undefined
+      return {
+        value: Number(attributes?.data?.[field]),
+        version: Number(attributes?.version),
+        maxExpires: Number(attributes?.maxExpires),
+      }
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return null
       throw error

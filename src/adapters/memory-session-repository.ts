@@ -44,7 +44,7 @@ export class MemorySessionRepository implements SessionRepository {
     const value = before + by
     const version = item.version + 1
     this.#items.set(key, { ...item, data: { ...item.data, [field]: value }, expires, version })
-    return { value, version }
+    return { value, version, maxExpires: item.maxExpires }
   }
 
   async delete(key: string): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type StoredSession,
 } from './session.js'
 import { generateSessionId, storageKeyFor } from './session-id.js'
-import type { SessionRepository } from './session-repository.js'
+import type { Increment, SessionRepository } from './session-repository.js'
 import { sameJson } from './same-json.js'
 
 /** The session as a request handler sees it. Reads load lazily; writes are saved once, after the handler. */
@@ -83,6 +83,8 @@ export class RequestSession implements Session {
   #destroyed = false
   #regenerated = false
   #touched = false
+  #identifying: Promise<Current> | null = null
+  #loading: Promise<Current> | null = null
   /** Deadlines carried over by regenerate(), so a new id does not extend the absolute lifetime. */
   #inherited: StoredSession | null = null
   #legacyState: 'unread' | 'absent' | 'imported' = 'unread'
@@ -152,7 +154,7 @@ export class RequestSession implements Session {
       const now = this.nowSeconds()
       const result = await this.repository.increment(current.key, field, by, now + this.policy.ttlSeconds, now)
       if (result !== null) {
-        this.#afterIncrement(current, field, result.value, result.version, now)
+        this.#afterIncrement(current, field, result, now)
         return result.value
       }
       // Unknown or expired id: never adopted. Start over under a new id.
@@ -330,7 +332,8 @@ export class RequestSession implements Session {
     if (size > this.policy.maxBytes) throw new SessionTooLargeError(size, this.policy.maxBytes)
   }
 
-  #afterIncrement(current: Current, field: string, value: number, version: number, now: number): void {
+  #afterIncrement(current: Current, field: string, result: Increment, now: number): void {
+    const { value, version, maxExpires } = result
     const expires = now + this.policy.ttlSeconds
     const stored = current.stored
     if (stored) {
@@ -345,7 +348,7 @@ export class RequestSession implements Session {
         data: { [field]: value },
         createdAt: now,
         expires,
-        maxExpires: Number.POSITIVE_INFINITY,
+        maxExpires,
         version,
       }
       current.known = false
@@ -369,6 +372,12 @@ export class RequestSession implements Session {
   /** The current id and key, without reading the store. */
   async #identify(): Promise<Current> {
     if (this.#current) return this.#current
+    // Parallel calls in one request (Promise.all of two gets) must agree on one identity.
+    this.#identifying ??= this.#resolveIdentity().finally(() => (this.#identifying = null))
+    return this.#identifying
+  }
+
+  async #resolveIdentity(): Promise<Current> {
     if (this.incomingId !== null && !this.#destroyed) {
       this.#current = {
         id: this.incomingId,
@@ -387,6 +396,12 @@ export class RequestSession implements Session {
   async #load(): Promise<Current> {
     const current = await this.#identify()
     if (current.known) return current
+    // Parallel reads in one request share one GetItem.
+    this.#loading ??= this.#read(current).finally(() => (this.#loading = null))
+    return this.#loading
+  }
+
+  async #read(current: Current): Promise<Current> {
     const stored = await this.repository.load(current.key, this.nowSeconds())
     if (stored === null) {
       await this.#startFresh()

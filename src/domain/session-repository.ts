@@ -12,6 +12,8 @@ export interface SessionChange {
 export interface Increment {
   readonly value: number
   readonly version: number
+  /** The session's absolute deadline, so the caller can cap the cookie without a read. */
+  readonly maxExpires: number
 }
 
 /**

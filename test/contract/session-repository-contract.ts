@@ -157,8 +157,9 @@ export function sessionRepositoryContract(name: string, factory: () => Promise<C
     it('increment() starts an absent field at zero, returns the new value and bumps the version', async () => {
       const session = await stored({ other: 'x' })
       await repository.create(session)
-      expect(await repository.increment(session.key, 'views', 1, NOW + 50, NOW)).toEqual({ value: 1, version: 2 })
-      expect(await repository.increment(session.key, 'views', 5, NOW + 60, NOW)).toEqual({ value: 6, version: 3 })
+      const maxExpires = session.maxExpires
+      expect(await repository.increment(session.key, 'views', 1, NOW + 50, NOW)).toEqual({ value: 1, version: 2, maxExpires })
+      expect(await repository.increment(session.key, 'views', 5, NOW + 60, NOW)).toEqual({ value: 6, version: 3, maxExpires })
       const loaded = await repository.load(session.key, NOW)
       expect(loaded!.data).toEqual({ other: 'x', views: 6 })
       expect(loaded!.expires).toBe(NOW + 60)

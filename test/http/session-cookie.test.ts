@@ -36,6 +36,17 @@ describe('GET /private', () => {
     expect(response.headers.get('cache-control')).toBe('no-store')
   })
 
+  it('caps the cookie Max-Age at the absolute deadline, even when the visit only increments', async () => {
+    let now = 1_800_000_000_000
+    const { client } = testApp({ ttlSeconds: 1000, maxAgeSeconds: 1500, clock: () => now })
+    const alice = client()
+    await alice.request('/private')
+    now += 800_000
+    const response = await alice.request('/private')
+    expect(await response.text()).toContain('visited 2 times')
+    expect(cookieAttributes(response.headers.getSetCookie()[0]!).attributes.get('max-age')).toBe('700')
+  })
+
   it('marks the cookie Secure with the __Host- prefix when the request came over HTTPS', async () => {
     const { client } = testApp()
     const alice = client(new CookieJar(), 'https://example.test')
