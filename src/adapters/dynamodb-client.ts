@@ -26,6 +26,9 @@ export function createDynamoDbClient(settings: DynamoDbClientSettings, env: Reco
     requestHandler: new NodeHttpHandler({
       connectionTimeout: Math.min(1000, settings.timeoutMs),
       requestTimeout: settings.timeoutMs,
+      // Without this the handler only prints a warning and keeps waiting: calls made
+      // without an abort signal (table checks at start-up) could hang on a frozen store.
+      throwOnRequestTimeout: true,
     }),
   })
 }

@@ -1,0 +1,168 @@
+// Operator CLI over the sessions table: npm run sessions -- count|list|purge-expired
+// Reads the same environment as the server (SESSION_STORE=dynamodb, SESSION_TABLE,
+// DYNAMODB_ENDPOINT, AWS_REGION, ...). The work lives in src/adapters/dynamodb-session-admin.ts.
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb'
+import { createDynamoDbClient } from '../src/adapters/dynamodb-client.js'
+import { DynamoDbSessionAdmin, type ScanProgress, type SessionSummary } from '../src/adapters/dynamodb-session-admin.js'
+import { ConfigError, loadConfig, type Config } from '../src/config.js'
+import { toEpochSeconds } from '../src/domain/session.js'
+
+const USAGE = `Usage: npm run sessions -- <command> [options]
+
+Commands:
+  count            total, live and expired sessions
+  list             one line per session: storage key, createdAt, expires, maxExpires,
+                   version, approximate size, expired (never the session data)
+  purge-expired    delete sessions whose idle or absolute deadline has passed
+                   (a session refreshed meanwhile is kept)
+
+Options:
+  --page-size N    items per Scan page (default: DynamoDB's 1 MB pages)
+  --progress       show the "scanned N items" line even when stderr is not a terminal
+
+Configuration comes from the environment, as for the server: SESSION_STORE=dynamodb,
+SESSION_TABLE (default sessions), DYNAMODB_ENDPOINT (for DynamoDB Local), AWS_REGION.`
+
+/** Exit codes: 0 done, 1 failed, 2 wrong usage or configuration. */
+async function main(argv: readonly string[]): Promise<number> {
+  const options = parseArguments(argv)
+  if ('help' in options) {
+    console.log(USAGE)
+    return 0
+  }
+  if ('error' in options) {
+    console.error(`${options.error}\n\n${USAGE}`)
+    return 2
+  }
+
+  let config: Config
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    for (const line of error.message.split('\n')) console.error(`Configuration error: ${line}`)
+    return 2
+  }
+  if (config.store !== 'dynamodb') {
+    console.error(
+      'The sessions CLI works on the DynamoDB store, and SESSION_STORE is ' +
+        `${config.storeDefaulted ? 'not set' : `"${config.store}"`}: the memory store lives inside the server process.\n` +
+        'Set SESSION_STORE=dynamodb (plus SESSION_TABLE, and DYNAMODB_ENDPOINT for DynamoDB Local).',
+    )
+    return 2
+  }
+
+  // A Scan page can take longer than a session read; the per-request server deadline is too tight here.
+  const client = createDynamoDbClient({ ...config.dynamodb, timeoutMs: Math.max(config.dynamodb.timeoutMs, 10_000) }, process.env)
+  const admin = new DynamoDbSessionAdmin({ client, tableName: config.dynamodb.table, pageSize: options.pageSize })
+  const progress = progressLine(options.progress || process.stderr.isTTY === true)
+  const now = toEpochSeconds(Date.now())
+  try {
+    switch (options.command) {
+      case 'count': {
+        const counts = await admin.count(now, progress.update)
+        progress.done()
+        console.log(`total: ${counts.total}\nlive: ${counts.live}\nexpired: ${counts.expired}`)
+        break
+      }
+      case 'list': {
+        console.log(formatRow(HEADER))
+        for await (const summary of admin.list(now, progress.update)) {
+          progress.clear()
+          console.log(formatRow(toColumns(summary)))
+        }
+        progress.done()
+        break
+      }
+      case 'purge-expired': {
+        const result = await admin.purgeExpired(now, progress.update)
+        progress.done()
+        console.log(
+          `scanned: ${result.scanned}\ndeleted: ${result.deleted}\n` +
+            `skipped: ${result.skipped} (refreshed or already gone since the scan)`,
+        )
+        break
+      }
+    }
+    return 0
+  } catch (error) {
+    progress.done()
+    if (error instanceof ResourceNotFoundException) {
+      console.error(`Table "${config.dynamodb.table}" not found (${config.dynamodb.endpoint ?? 'AWS'}). Check SESSION_TABLE.`)
+    } else {
+      const e = error as Error
+      console.error(`Failed: ${e.name}: ${e.message}`)
+    }
+    return 1
+  } finally {
+    client.destroy()
+  }
+}
+
+type Parsed =
+  | { command: 'count' | 'list' | 'purge-expired'; pageSize: number | undefined; progress: boolean }
+  | { help: true }
+  | { error: string }
+
+function parseArguments(argv: readonly string[]): Parsed {
+  let command: string | undefined
+  let pageSize: number | undefined
+  let progress = false
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--help' || arg === '-h' || arg === 'help') return { help: true }
+    if (arg === '--progress') progress = true
+    else if (arg === '--page-size') {
+      pageSize = Number(argv[++i])
+      if (!Number.isInteger(pageSize) || pageSize < 1) return { error: '--page-size needs a whole number of at least 1' }
+    } else if (arg.startsWith('-')) return { error: `Unknown option ${arg}` }
+    else if (command) return { error: `One command at a time (got ${command} and ${arg})` }
+    else command = arg
+  }
+  if (command === 'count' || command === 'list' || command === 'purge-expired') return { command, pageSize, progress }
+  return { error: command ? `Unknown command "${command}"` : 'Name a command' }
+}
+
+/** "scanned N items…" on stderr, rewritten in place; nothing when switched off. */
+function progressLine(enabled: boolean): { update: ScanProgress; clear(): void; done(): void } {
+  let shown = false
+  const clear = () => {
+    if (shown) process.stderr.write('\r\x1b[K')
+    shown = false
+  }
+  return {
+    update: ({ scanned, deleted }) => {
+      if (!enabled) return
+      process.stderr.write(`\rscanned ${scanned} items${deleted ? `, deleted ${deleted}` : ''}…`)
+      shown = true
+    },
+    clear,
+    done: clear,
+  }
+}
+
+const HEADER = ['key', 'createdAt', 'expires', 'maxExpires', 'version', 'bytes', 'expired']
+const WIDTHS = [43, 20, 20, 20, 7, 7, 7]
+
+const formatRow = (columns: readonly string[]) =>
+  columns.map((c, i) => (i === columns.length - 1 ? c : c.padEnd(WIDTHS[i]!))).join('  ')
+
+const isoSeconds = (epoch: number | null) => (epoch === null ? '-' : new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'))
+
+const toColumns = (s: SessionSummary): string[] => [
+  s.key,
+  isoSeconds(s.createdAt),
+  isoSeconds(s.expires),
+  isoSeconds(s.maxExpires),
+  s.version === null ? '-' : String(s.version),
+  String(s.approxBytes),
+  s.expired ? 'yes' : 'no',
+]
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

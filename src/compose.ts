@@ -1,0 +1,99 @@
+// The composition every server entry shares (Node, Bun, Deno): config, logger,
+// store and app. Only the HTTP server differs between runtimes, so each entry
+// calls composeOrExit() and hands app.fetch to its own server.
+import type { Hono } from 'hono'
+import { pino } from 'pino'
+import { SessionTableMissingError } from './adapters/dynamodb-table.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { createApp } from './http/app.js'
+import type { SessionEnv } from './http/session-middleware.js'
+import { buildStore, type Store } from './store.js'
+
+export interface Composition {
+  readonly config: Config
+  readonly logger: pino.Logger
+  readonly store: Store
+  readonly app: Hono<SessionEnv>
+}
+
+/**
+ * Reads the environment, prepares the store and builds the app. A bad
+ * configuration or an unusable store ends the process with exit code 1, the
+ * same on every runtime (Bun and Deno both provide `process`).
+ */
+export async function composeOrExit(env: Record<string, string | undefined>): Promise<Composition> {
+  let config: Config
+  try {
+    config = loadConfig(env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    for (const line of error.message.split('\n')) console.error(`Configuration error: ${line}`)
+    process.exit(1)
+  }
+  const logger = pino({ level: config.logLevel, base: undefined })
+  if (config.session.usingDevelopmentSecret) {
+    logger.warn('SESSION_SECRET is not set: using the built-in development secret (never do this in production)')
+  }
+  if (config.storeDefaulted) {
+    logger.warn('SESSION_STORE is not set: sessions are kept in memory and lost on restart (set SESSION_STORE=dynamodb)')
+  }
+
+  const store = buildStore(config, env)
+  await prepareWithRetry(store, logger)
+
+  const app = createApp({
+    session: { repository: store.repository, ...config.session, secret: config.session.secrets, legacy: store.legacy },
+    readiness: store.readiness,
+    logger,
+  })
+  return { config, logger, store, app }
+}
+
+/**
+ * On SIGTERM or SIGINT: stop accepting, let requests in flight finish (at most
+ * SHUTDOWN_TIMEOUT_MS), release the store, exit. `closeServer` is the runtime's
+ * own graceful close.
+ */
+export function stopOnSignals({ config, logger, store }: Composition, closeServer: () => Promise<void>): void {
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: finishing requests in flight')
+    const force = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out')
+      process.exit(1)
+    }, config.shutdownTimeoutMs)
+    force.unref?.()
+    closeServer().then(
+      () => {
+        store.close()
+        logger.info('stopped')
+        process.exit(0)
+      },
+      (error: unknown) => {
+        logger.error({ err: { name: (error as Error)?.name, message: (error as Error)?.message } }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+/** DynamoDB may still be starting (docker compose, a fresh DynamoDB Local): wait for it rather than die. */
+async function prepareWithRetry(store: Store, logger: pino.Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      logger.info(await store.prepare())
+      return
+    } catch (error) {
+      if (error instanceof SessionTableMissingError || attempt >= 30) {
+        logger.fatal({ err: { name: (error as Error).name, message: (error as Error).message } }, 'session store not usable')
+        process.exit(1)
+      }
+      logger.warn({ attempt, err: (error as Error).name }, 'session store not ready, retrying')
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 200 * attempt)))
+    }
+  }
+}
