@@ -6,9 +6,10 @@ import { freshTable } from '../support/dynamodb.js'
 import { sessionRepositoryContract } from './session-repository-contract.js'
 
 // One table for the contract suite: every test uses random keys, so they cannot collide.
+// No TTL on it, so expired items stay put and the adapter's own expiry checks are what is tested.
 let shared: Awaited<ReturnType<typeof freshTable>>
 beforeAll(async () => {
-  shared = await freshTable('contract')
+  shared = await freshTable('contract', { ttl: false })
 })
 afterAll(async () => {
   await shared.drop()
@@ -21,12 +22,26 @@ sessionRepositoryContract('DynamoDbSessionRepository on DynamoDB Local', async (
 
 describe('DynamoDbSessionRepository: what is really stored', () => {
   it('provisions an on-demand table keyed by id with TTL on expires', async () => {
-    const table = await shared.client.send(new DescribeTableCommand({ TableName: shared.tableName }))
-    expect(table.Table?.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }])
-    expect(table.Table?.TableStatus).toBe('ACTIVE')
-    expect(table.Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST')
-    const ttl = await shared.client.send(new DescribeTimeToLiveCommand({ TableName: shared.tableName }))
-    expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'expires', TimeToLiveStatus: 'ENABLED' })
+    const provisioned = await freshTable('provisioned')
+    try {
+      const { client, tableName } = provisioned
+      const table = await client.send(new DescribeTableCommand({ TableName: tableName }))
+      expect(table.Table?.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }])
+      expect(table.Table?.TableStatus).toBe('ACTIVE')
+      expect(table.Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST')
+      const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }))
+      expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'expires', TimeToLiveStatus: 'ENABLED' })
+    } finally {
+      await provisioned.drop()
+    }
+  })
+
+  it('keeps expired items physically in a table without TTL, so the expiry tests above test the adapter', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const key = await storageKeyFor('expired-probe')
+    await shared.repository.create({ key, data: {}, createdAt: now - 100, expires: now - 10, maxExpires: now + 100, version: 1 })
+    expect(await shared.repository.load(key, now)).toBeNull()
+    expect((await shared.scan()).some((item) => item.id?.S === key)).toBe(true)
   })
 
   it('writes expires as epoch seconds and keys the item by a hash, never the session id', async () => {

@@ -1,4 +1,4 @@
-import { DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb'
+import { CreateTableCommand, DeleteTableCommand, ScanCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb'
 import { inject } from 'vitest'
 import { createDynamoDbClient } from '../../src/adapters/dynamodb-client.js'
 import { DynamoDbSessionRepository } from '../../src/adapters/dynamodb-session-repository.js'
@@ -13,11 +13,28 @@ export function testClient(timeoutMs = 5000) {
   return createDynamoDbClient({ endpoint: endpoint(), region: 'us-east-1', timeoutMs }, {})
 }
 
-/** A fresh table on the shared DynamoDB Local, with a repository over it. */
-export async function freshTable(prefix = 'test') {
+/**
+ * A fresh table on the shared DynamoDB Local, with a repository over it.
+ * With `ttl: false` the table has no TTL: DynamoDB Local deletes expired items
+ * within moments (AWS takes up to days), so tests that must see the repository
+ * itself ignore expired items use such a table.
+ */
+export async function freshTable(prefix = 'test', options: { ttl?: boolean } = {}) {
   const client = testClient()
   const tableName = uniqueTableName(prefix)
-  await ensureSessionTable({ client, tableName, create: true })
+  if (options.ttl === false) {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    )
+    await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName })
+  } else {
+    await ensureSessionTable({ client, tableName, create: true })
+  }
   const repository = new DynamoDbSessionRepository({ client, tableName, timeoutMs: 5000 })
   return {
     client,
