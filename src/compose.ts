@@ -30,6 +30,16 @@ export async function composeOrExit(env: Record<string, string | undefined>): Pr
     for (const line of error.message.split('\n')) console.error(`Configuration error: ${line}`)
     process.exit(1)
   }
+  const composition = buildComposition(config, env)
+  await prepareWithRetry(composition.store, composition.logger)
+  return composition
+}
+
+/**
+ * Logger, store and app for a validated configuration, with the start-up
+ * warnings. No I/O: the store still has to be prepared before serving.
+ */
+export function buildComposition(config: Config, env: Record<string, string | undefined>): Composition {
   const logger = pino({ level: config.logLevel, base: undefined })
   if (config.session.usingDevelopmentSecret) {
     logger.warn('SESSION_SECRET is not set: using the built-in development secret (never do this in production)')
@@ -37,10 +47,7 @@ export async function composeOrExit(env: Record<string, string | undefined>): Pr
   if (config.storeDefaulted) {
     logger.warn('SESSION_STORE is not set: sessions are kept in memory and lost on restart (set SESSION_STORE=dynamodb)')
   }
-
   const store = buildStore(config, env)
-  await prepareWithRetry(store, logger)
-
   const app = createApp({
     session: { repository: store.repository, ...config.session, secret: config.session.secrets, legacy: store.legacy },
     readiness: store.readiness,

@@ -1,10 +1,8 @@
 // The AWS Lambda entry point: the same app as src/main.ts, behind API Gateway
 // (HTTP API v2 or REST v1), an ALB or a function URL. Handler setting: `dist/lambda.handler`.
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda'
-import { pino } from 'pino'
+import { buildComposition } from './compose.js'
 import { loadConfig } from './config.js'
-import { createApp } from './http/app.js'
-import { buildStore } from './store.js'
 
 type Env = Record<string, string | undefined>
 type Invoke = ReturnType<typeof handle>
@@ -29,22 +27,9 @@ export function createLambdaHandler(env: Env) {
 
 async function start(env: Env): Promise<Invoke> {
   // A bad variable throws ConfigError here, and Lambda reports the invocation as failed with its message.
-  const config = loadConfig(env)
-  // Lambda sends stdout to CloudWatch Logs, so plain JSON lines are all it takes.
-  const logger = pino({ level: config.logLevel, base: undefined })
-  if (config.session.usingDevelopmentSecret) {
-    logger.warn('SESSION_SECRET is not set: using the built-in development secret (never do this in production)')
-  }
-  if (config.storeDefaulted) {
-    logger.warn('SESSION_STORE is not set: sessions live in this container only and vanish with it (set SESSION_STORE=dynamodb)')
-  }
-  const store = buildStore(config, env)
+  // Lambda sends stdout to CloudWatch Logs, so the JSON log lines need nothing more.
+  const { app, store, logger } = buildComposition(loadConfig(env), env)
   logger.info(await store.prepare())
-  const app = createApp({
-    session: { repository: store.repository, ...config.session, secret: config.session.secrets, legacy: store.legacy },
-    readiness: store.readiness,
-    logger,
-  })
   return handle(app)
 }
 

@@ -6,6 +6,7 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
+  type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb'
 
@@ -23,6 +24,14 @@ export class SessionTableMissingError extends Error {
   override readonly name = 'SessionTableMissingError'
 }
 
+/** The sessions table: hash key `id` (a string), billed per request. */
+export const sessionTableDefinition = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  BillingMode: 'PAY_PER_REQUEST',
+})
+
 /**
  * Makes sure the sessions table exists, is ACTIVE and expires items by TTL on
  * `expires`. Safe to run from several instances at once: a create that loses
@@ -39,14 +48,7 @@ export async function ensureSessionTable(options: EnsureTableOptions): Promise<'
       throw new SessionTableMissingError(`table "${tableName}" does not exist and SESSION_CREATE_TABLE=false`)
     }
     try {
-      await client.send(
-        new CreateTableCommand({
-          TableName: tableName,
-          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      )
+      await client.send(new CreateTableCommand(sessionTableDefinition(tableName)))
       outcome = 'created'
     } catch (createError) {
       // Another instance created it first: fine, wait for it below.

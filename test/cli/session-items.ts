@@ -1,13 +1,9 @@
 import {
-  CreateTableCommand,
-  DeleteTableCommand,
   PutItemCommand,
-  ScanCommand,
-  waitUntilTableExists,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb'
-import { testClient, uniqueTableName } from '../support/dynamodb.js'
+import { freshTable } from '../support/dynamodb.js'
 
 /**
  * A sessions table without TTL. DynamoDB Local removes items past their TTL
@@ -15,27 +11,11 @@ import { testClient, uniqueTableName } from '../support/dynamodb.js'
  * that gap, so their tests need expired items that stay put.
  */
 export async function tableWithoutTtl(prefix: string) {
-  const client = testClient()
-  const tableName = uniqueTableName(prefix)
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  )
-  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName })
+  const table = await freshTable(prefix, { ttl: false })
   return {
-    client,
-    tableName,
+    ...table,
     async keys(): Promise<string[]> {
-      const out = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))
-      return (out.Items ?? []).map((item) => item.id!.S!).sort()
-    },
-    async drop() {
-      await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => {})
-      client.destroy()
+      return (await table.scan()).map((item) => item.id!.S!).sort()
     },
   }
 }

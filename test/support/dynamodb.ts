@@ -2,7 +2,7 @@ import { CreateTableCommand, DeleteTableCommand, ScanCommand, waitUntilTableExis
 import { inject } from 'vitest'
 import { createDynamoDbClient } from '../../src/adapters/dynamodb-client.js'
 import { DynamoDbSessionRepository } from '../../src/adapters/dynamodb-session-repository.js'
-import { ensureSessionTable } from '../../src/adapters/dynamodb-table.js'
+import { ensureSessionTable, sessionTableDefinition } from '../../src/adapters/dynamodb-table.js'
 
 export const endpoint = (): string => inject('dynamodbEndpoint')
 
@@ -23,14 +23,7 @@ export async function freshTable(prefix = 'test', options: { ttl?: boolean } = {
   const client = testClient()
   const tableName = uniqueTableName(prefix)
   if (options.ttl === false) {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    )
+    await client.send(new CreateTableCommand(sessionTableDefinition(tableName)))
     await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName })
   } else {
     await ensureSessionTable({ client, tableName, create: true })
