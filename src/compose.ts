@@ -40,7 +40,9 @@ export async function composeOrExit(env: Record<string, string | undefined>): Pr
  * warnings. No I/O: the store still has to be prepared before serving.
  */
 export function buildComposition(config: Config, env: Record<string, string | undefined>): Composition {
-  const logger = pino({ level: config.logLevel, base: undefined })
+  // Synchronous writes: pino's default asynchronous stdout flushes at exit and, on a
+  // broken pipe (the log reader gone), retries that flush forever, so a SIGTERM never exits.
+  const logger = pino({ level: config.logLevel, base: undefined }, pino.destination({ dest: 1, sync: true }))
   if (config.session.usingDevelopmentSecret) {
     logger.warn('SESSION_SECRET is not set: using the built-in development secret (never do this in production)')
   }
