@@ -31,7 +31,13 @@ export async function composeOrExit(env: Record<string, string | undefined>): Pr
     process.exit(1)
   }
   const composition = buildComposition(config, env)
+  // Until the server listens there is nothing in flight: a stop signal may simply end the wait.
+  const quit = () => process.exit(0)
+  process.once('SIGTERM', quit)
+  process.once('SIGINT', quit)
   await prepareWithRetry(composition.store, composition.logger)
+  process.off('SIGTERM', quit)
+  process.off('SIGINT', quit)
   return composition
 }
 
