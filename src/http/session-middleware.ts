@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import {
   RequestSession,
   type Session,
@@ -154,19 +154,40 @@ export function sessionMiddleware(options: SessionMiddlewareOptions): Middleware
     }
     c.set('sessionOutcome', result.outcome)
     if (legacy && unit.legacyRetired) {
-      c.header('Set-Cookie', serializeSessionCookie(legacy.cookieName, '', { maxAgeSeconds: 0, secure, sameSite: settings.sameSite }), {
-        append: true,
-      })
+      appendAfterHandler(c, 'Set-Cookie', serializeSessionCookie(legacy.cookieName, '', { maxAgeSeconds: 0, secure, sameSite: settings.sameSite }))
     }
     const { cookie } = result
     if (cookie.kind === 'none') return
-    const value = cookie.kind === 'set' ? await signer.sign(cookie.id) : ''
+    // HMAC is deterministic: with a single secret, the cookie that came in is already the
+    // signed value for an unchanged id, so a rolling refresh needs no new signature.
+    const reuse = cookie.kind === 'set' && cookie.id === id && raw !== null && secrets.length === 1
+    const value = cookie.kind === 'set' ? (reuse ? raw! : await signer.sign(cookie.id)) : ''
     const maxAgeSeconds = cookie.kind === 'set' ? cookie.maxAgeSeconds : 0
-    c.header('Set-Cookie', serializeSessionCookie(name, value, { maxAgeSeconds, secure, sameSite: settings.sameSite }), {
-      append: true,
-    })
+    appendAfterHandler(c, 'Set-Cookie', serializeSessionCookie(name, value, { maxAgeSeconds, secure, sameSite: settings.sameSite }))
     // A response that hands out a credential must not be stored by caches.
-    c.header('Cache-Control', 'no-store')
+    setAfterHandler(c, 'Cache-Control', 'no-store')
+  }
+}
+
+/**
+ * Headers added once the handler has returned its response go into that response in
+ * place: c.header() would copy it, and on @hono/node-server the copy turns a plain
+ * string body into a stream, several times slower to send. Responses whose headers are
+ * immutable (Response.redirect(), a fetch() result) are copied as before.
+ */
+function appendAfterHandler(c: Context, name: string, value: string): void {
+  try {
+    c.res.headers.append(name, value)
+  } catch {
+    c.header(name, value, { append: true })
+  }
+}
+
+function setAfterHandler(c: Context, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value)
+  } catch {
+    c.header(name, value)
   }
 }
 

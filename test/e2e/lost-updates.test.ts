@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { storageKeyFor } from '../../src/domain/session-id.js'
+import { testApp } from '../support/app.js'
+import { endpoint, freshTable } from '../support/dynamodb.js'
+import { startServer, type ServerProcess } from '../support/server-process.js'
+
+const VISITS = 200
+const IN_FLIGHT = 50
+const SECRET = 'lost-updates-secret-0123456789abcdefgh'
+const COUNT = /^The \/private page has been visited (\d+) times\.$/
+
+/** Runs `visit(i)` for i in 0..total-1 with at most `limit` running at once; returns the counts they answered. */
+async function visitInParallel(total: number, limit: number, visit: (i: number) => Promise<Response>): Promise<number[]> {
+  const counts: number[] = []
+  let next = 0
+  let running = 0
+  let peak = 0
+  const worker = async () => {
+    while (next < total) {
+      const i = next++
+      running++
+      peak = Math.max(peak, running)
+      try {
+        const response = await visit(i)
+        const body = await response.text()
+        expect(response.status, body).toBe(200)
+        counts.push(Number(COUNT.exec(body)?.[1]))
+      } finally {
+        running--
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: limit }, worker))
+  expect(peak).toBe(limit)
+  return counts
+}
+
+/** 2..201: after the visit that created the session, each of the 200 saw a distinct count. */
+const everyCountOnce = Array.from({ length: VISITS }, (_, i) => i + 2)
+const sorted = (counts: number[]) => [...counts].sort((a, b) => a - b)
+
+describe(`no lost updates: ${VISITS} GET /private on one session, ${IN_FLIGHT} in flight`, () => {
+  it('in process on the memory adapter (app.request)', async () => {
+    const { client } = testApp()
+    const browser = client()
+    expect(await (await browser.request('/private')).text()).toBe('The /private page has been visited 1 times.')
+    const cookie = browser.jar.header()
+
+    const counts = await visitInParallel(VISITS, IN_FLIGHT, () => browser.request('/private', { headers: { cookie } }))
+
+    expect(sorted(counts)).toEqual(everyCountOnce)
+    expect(await (await browser.request('/private')).text()).toBe(`The /private page has been visited ${VISITS + 2} times.`)
+  })
+
+  describe('real server processes on DynamoDB Local, one table', () => {
+    let table: Awaited<ReturnType<typeof freshTable>>
+    const servers: ServerProcess[] = []
+
+    beforeAll(async () => {
+      table = await freshTable('lost-updates')
+      const env = {
+        SESSION_STORE: 'dynamodb',
+        DYNAMODB_ENDPOINT: endpoint(),
+        SESSION_TABLE: table.tableName,
+        SESSION_SECRET: SECRET,
+        SESSION_CREATE_TABLE: 'false',
+        // DynamoDB Local applies writes to one item one at a time, slowly on a busy machine:
+        // a generous deadline keeps this a test of correctness, not of speed.
+        DYNAMODB_TIMEOUT_MS: '30000',
+      }
+      servers.push(...(await Promise.all([startServer(env), startServer(env)])))
+    })
+    afterAll(async () => {
+      await Promise.all(servers.map((s) => s.kill()))
+      await table?.drop()
+    })
+
+    /** Starts a session on `server`; returns its Cookie header and the key its item is stored under. */
+    async function newSession(server: ServerProcess) {
+      const response = await fetch(`${server.url}/private`)
+      expect(await response.text()).toBe('The /private page has been visited 1 times.')
+      const cookie = response.headers.getSetCookie()[0]!.split(';')[0]!
+      const id = cookie.slice(cookie.indexOf('=') + 1).split('.')[0]!
+      return { cookie, key: await storageKeyFor(id) }
+    }
+
+    async function storedViews(key: string): Promise<number> {
+      const item = (await table.scan()).find((i) => i.id?.S === key)
+      return Number(item?.data?.M?.views?.N)
+    }
+
+    it('with one server process', async () => {
+      const [server] = servers
+      const { cookie, key } = await newSession(server!)
+
+      const counts = await visitInParallel(VISITS, IN_FLIGHT, () => fetch(`${server!.url}/private`, { headers: { cookie } }))
+
+      expect(sorted(counts)).toEqual(everyCountOnce)
+      expect(await storedViews(key)).toBe(VISITS + 1)
+    })
+
+    it('with two server processes sharing the table, requests alternating between them', async () => {
+      const { cookie, key } = await newSession(servers[0]!)
+
+      const counts = await visitInParallel(VISITS, IN_FLIGHT, (i) =>
+        fetch(`${servers[i % 2]!.url}/private`, { headers: { cookie } }),
+      )
+
+      expect(sorted(counts)).toEqual(everyCountOnce)
+      expect(await storedViews(key)).toBe(VISITS + 1)
+      const last = await fetch(`${servers[1]!.url}/private`, { headers: { cookie } })
+      expect(await last.text()).toBe(`The /private page has been visited ${VISITS + 2} times.`)
+    })
+  })
+})
