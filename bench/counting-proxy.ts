@@ -6,11 +6,14 @@
 // Run as a process of its own, so its work does not share an event loop with the
 // load generator:  node --import tsx bench/counting-proxy.ts http://127.0.0.1:8000
 // It prints {"port":N} once listening. GET /__calls answers the counts so far;
-// DELETE /__calls answers them and starts again from zero.
+// DELETE /__calls answers them and starts again from zero. PUT /__latency?ms=N makes
+// it hold every DynamoDB call N ms before forwarding it: a stand-in for the network
+// round trip to a real DynamoDB, which DynamoDB Local on the same machine does not have.
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
 
 export const CONTROL_PATH = '/__calls'
+export const LATENCY_PATH = '/__latency'
 
 export type CallCounts = Record<string, number>
 
@@ -18,6 +21,7 @@ export function createCountingProxy(target: URL) {
   // DynamoDB clients keep connections open; so does the proxy, towards DynamoDB Local.
   const agent = new Agent({ keepAlive: true, maxSockets: 512 })
   let counts = new Map<string, number>()
+  let delayMs = 0
 
   const control = (req: IncomingMessage, res: ServerResponse) => {
     const body = JSON.stringify(Object.fromEntries(counts))
@@ -25,12 +29,14 @@ export function createCountingProxy(target: URL) {
     res.writeHead(200, { 'content-type': 'application/json' }).end(body)
   }
 
-  return createServer((req, res) => {
-    if (req.url === CONTROL_PATH && req.headers['x-amz-target'] === undefined) return control(req, res)
-    const header = req.headers['x-amz-target']
-    const operation = typeof header === 'string' ? header.slice(header.lastIndexOf('.') + 1) : `${req.method} ${req.url}`
-    counts.set(operation, (counts.get(operation) ?? 0) + 1)
+  const setLatency = (req: IncomingMessage, res: ServerResponse) => {
+    const ms = Number(new URL(req.url ?? '', 'http://proxy').searchParams.get('ms'))
+    if (req.method !== 'PUT' || !Number.isFinite(ms) || ms < 0) return res.writeHead(400).end()
+    delayMs = ms
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ms: delayMs }))
+  }
 
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
     const upstream = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
       (answer) => {
@@ -40,6 +46,17 @@ export function createCountingProxy(target: URL) {
     )
     upstream.on('error', () => res.destroy())
     req.pipe(upstream)
+  }
+
+  return createServer((req, res) => {
+    const header = req.headers['x-amz-target']
+    if (header === undefined && req.url === CONTROL_PATH) return control(req, res)
+    if (header === undefined && req.url?.startsWith(`${LATENCY_PATH}?`)) return setLatency(req, res)
+    const operation = typeof header === 'string' ? header.slice(header.lastIndexOf('.') + 1) : `${req.method} ${req.url}`
+    counts.set(operation, (counts.get(operation) ?? 0) + 1)
+    // The request body keeps arriving into the socket buffer meanwhile; pipe() picks it up.
+    if (delayMs > 0) setTimeout(() => forward(req, res), delayMs)
+    else forward(req, res)
   })
 }
 

@@ -2,7 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { CONTROL_PATH, type CallCounts } from './counting-proxy.js'
+import { CONTROL_PATH, LATENCY_PATH, type CallCounts } from './counting-proxy.js'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -39,6 +39,8 @@ export interface CountingProxy extends Child {
   readonly url: string
   /** The counts since the last take(), and a fresh start from zero. */
   take(): Promise<CallCounts>
+  /** Holds every DynamoDB call this long before forwarding it, from now on. */
+  setLatency(ms: number): Promise<void>
 }
 
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
@@ -60,6 +62,10 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     async take() {
       const response = await fetch(`${url}${CONTROL_PATH}`, { method: 'DELETE' })
       return (await response.json()) as CallCounts
+    },
+    async setLatency(ms: number) {
+      const response = await fetch(`${url}${LATENCY_PATH}?ms=${ms}`, { method: 'PUT' })
+      if (!response.ok) throw new Error(`setting the proxy latency to ${ms} ms failed: ${response.status}`)
     },
   }
 }
