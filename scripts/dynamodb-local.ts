@@ -30,7 +30,7 @@ export const JAVA_HELP = [
   'DynamoDB Local needs Java 17 or newer, and `java` was not found.',
   'Install a JRE (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17),',
   'or run DynamoDB Local in Docker (docker compose up) and start with DYNAMODB_ENDPOINT=http://localhost:8000,',
-  'or use the in-memory store: SESSION_STORE=memory npm start',
+  'or use the in-memory store: SESSION_STORE=memory npm run dev',
 ].join('\n')
 
 export async function freePort(): Promise<number> {
