@@ -1,5 +1,5 @@
-// Draws the benchmark figures as an SVG bar chart, by hand: six small panels,
-// ours beside the baseline, each on its own scale.
+// Draws the benchmark figures as an SVG bar chart, by hand: six small panels per
+// DynamoDB latency condition, ours beside the baseline, each on its own scale.
 // Standalone, it redraws the chart from the last results:  npx tsx bench/chart.ts
 import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -32,7 +32,14 @@ const opsNote = (app: AppFigures) =>
     .map(([op, n]) => `${Number(n.toFixed(2))} ${op}`)
     .join(' + ')
 
+const shortCondition = (latencyMs: number) => (latencyMs === 0 ? 'loopback' : `+${latencyMs} ms/call`)
+
 function panelsFor(figures: readonly ScenarioFigures[]): Panel[] {
+  const latencies = [...new Set(figures.map((f) => f.latencyMs ?? 0))]
+  return latencies.flatMap((latencyMs) => panelsUnder(figures.filter((f) => (f.latencyMs ?? 0) === latencyMs), shortCondition(latencyMs)))
+}
+
+function panelsUnder(figures: readonly ScenarioFigures[], when: string): Panel[] {
   const find = (s: string) => figures.find((f) => f.scenario === s)
   const panels: Panel[] = []
   const returning = find('returning')
@@ -40,10 +47,10 @@ function panelsFor(figures: readonly ScenarioFigures[]): Panel[] {
   const lost = find('lost')
   if (returning) {
     panels.push(
-      { title: 'Returning sessions: requests/s', better: 'higher', ours: returning.ours.reqPerSec, baseline: returning.baseline.reqPerSec, format: (n) => n.toFixed(0) },
-      { title: 'Returning sessions: p99 latency (ms)', better: 'lower', ours: returning.ours.p99Ms, baseline: returning.baseline.p99Ms, format: round },
+      { title: `Returning sessions: req/s (${when})`, better: 'higher', ours: returning.ours.reqPerSec, baseline: returning.baseline.reqPerSec, format: (n) => n.toFixed(0) },
+      { title: `Returning: p99 ms (${when})`, better: 'lower', ours: returning.ours.p99Ms, baseline: returning.baseline.p99Ms, format: round },
       {
-        title: 'DynamoDB calls per returning visit',
+        title: `Calls per returning visit (${when})`,
         better: 'lower',
         ours: returning.ours.callsPerRequestTotal,
         baseline: returning.baseline.callsPerRequestTotal,
@@ -54,13 +61,13 @@ function panelsFor(figures: readonly ScenarioFigures[]): Panel[] {
   }
   if (fresh) {
     panels.push(
-      { title: 'New sessions: requests/s', better: 'higher', ours: fresh.ours.reqPerSec, baseline: fresh.baseline.reqPerSec, format: (n) => n.toFixed(0) },
-      { title: 'New sessions: p99 latency (ms)', better: 'lower', ours: fresh.ours.p99Ms, baseline: fresh.baseline.p99Ms, format: round },
+      { title: `New sessions: req/s (${when})`, better: 'higher', ours: fresh.ours.reqPerSec, baseline: fresh.baseline.reqPerSec, format: (n) => n.toFixed(0) },
+      { title: `New sessions: p99 ms (${when})`, better: 'lower', ours: fresh.ours.p99Ms, baseline: fresh.baseline.p99Ms, format: round },
     )
   }
   if (lost) {
     panels.push({
-      title: 'Lost updates (200 visits, 50 in flight)',
+      title: `Lost updates of 200 (${when})`,
       better: 'lower',
       ours: lost.ours.lost ?? 0,
       baseline: lost.baseline.lost ?? 0,
@@ -114,7 +121,8 @@ export function renderChart(figures: readonly ScenarioFigures[], subtitle: strin
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12" fill="#111827">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="20" y="26" font-size="16" font-weight="700">Sessions on DynamoDB: ours vs the Express baseline</text>`,
-    `<text x="20" y="46" font-size="11" fill="#4b5563">${escape(subtitle)}</text>`,
+    // A long subtitle (several latency conditions) is squeezed to the width rather than cut off.
+    `<text x="20" y="46" font-size="11" fill="#4b5563"${subtitle.length > 150 ? ` textLength="${width - 40}" lengthAdjust="spacingAndGlyphs"` : ''}>${escape(subtitle)}</text>`,
     `<rect x="20" y="56" width="12" height="12" fill="${COLORS.ours}"/><text x="38" y="66">ours: hono-dynamodb-session</text>`,
     `<rect x="230" y="56" width="12" height="12" fill="${COLORS.baseline}"/><text x="248" y="66">baseline: Express + express-session + connect-dynamodb</text>`,
     ...body,

@@ -24,6 +24,9 @@ export interface AppFigures {
 
 export interface ScenarioFigures {
   readonly scenario: ScenarioName
+  /** The delay added to every DynamoDB call (0: loopback to DynamoDB Local). */
+  readonly latencyMs: number
+  /** The scenario and its condition, e.g. "returning sessions (+2 ms per DynamoDB call)". */
   readonly title: string
   readonly ours: AppFigures
   readonly baseline: AppFigures
@@ -42,6 +45,8 @@ export const TITLES: Record<ScenarioName, string> = {
   new: 'new sessions',
   lost: 'lost updates',
 }
+
+export const condition = (latencyMs: number) => (latencyMs === 0 ? 'loopback' : `+${latencyMs} ms per DynamoDB call`)
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -72,15 +77,17 @@ function figuresOf(runs: readonly Measurement[]): AppFigures {
   }
 }
 
+/** Figures per scenario and latency, in the order the runs were made. */
 export function summarize(measurements: readonly Measurement[], ours: string, baseline: string): ScenarioFigures[] {
-  const scenarios = [...new Set(measurements.map((m) => m.scenario))]
-  return scenarios.map((scenario) => {
-    const of = (app: string) => figuresOf(measurements.filter((m) => m.scenario === scenario && m.app === app))
+  const groups = [...new Map(measurements.map((m) => [`${m.latencyMs} ${m.scenario}`, m] as const)).values()]
+  return groups.map(({ scenario, latencyMs }) => {
+    const of = (app: string) => figuresOf(measurements.filter((m) => m.scenario === scenario && m.latencyMs === latencyMs && m.app === app))
     const a = of(ours)
     const b = of(baseline)
     return {
       scenario,
-      title: TITLES[scenario],
+      latencyMs,
+      title: `${TITLES[scenario]} (${condition(latencyMs)})`,
       ours: a,
       baseline: b,
       ratios: {
@@ -93,18 +100,23 @@ export function summarize(measurements: readonly Measurement[], ours: string, ba
   })
 }
 
-/** The targets of the issue, checked against the figures. */
+/** The targets of the issue, checked against the figures, for each latency condition. */
 export function checkTargets(figures: readonly ScenarioFigures[]): Target[] {
+  const latencies = [...new Set(figures.map((f) => f.latencyMs))]
+  return latencies.flatMap((latencyMs) => targetsUnder(figures.filter((f) => f.latencyMs === latencyMs), condition(latencyMs)))
+}
+
+function targetsUnder(figures: readonly ScenarioFigures[], when: string): Target[] {
   const returning = figures.find((f) => f.scenario === 'returning')
   const lost = figures.find((f) => f.scenario === 'lost')
   const targets: Target[] = []
   if (returning) {
     const r = returning.ratios
     targets.push(
-      { goal: '>= 2x the req/s on returning sessions', met: r.reqPerSec >= 2, detail: `${times(r.reqPerSec)}` },
-      { goal: 'lower p99 on returning sessions', met: r.p99Ms < 1, detail: `${ms(returning.ours.p99Ms)} vs ${ms(returning.baseline.p99Ms)}` },
+      { goal: `>= 2x the req/s on returning sessions (${when})`, met: r.reqPerSec >= 2, detail: `${times(r.reqPerSec)}` },
+      { goal: `lower p99 on returning sessions (${when})`, met: r.p99Ms < 1, detail: `${ms(returning.ours.p99Ms)} vs ${ms(returning.baseline.p99Ms)}` },
       {
-        goal: 'half the DynamoDB calls per returning visit (or fewer)',
+        goal: `half the DynamoDB calls per returning visit or fewer (${when})`,
         met: r.callsPerRequest <= 0.5,
         detail: `${num(returning.ours.callsPerRequestTotal)} vs ${num(returning.baseline.callsPerRequestTotal)}`,
       },
@@ -114,7 +126,7 @@ export function checkTargets(figures: readonly ScenarioFigures[]): Target[] {
     const oursLost = lost.ours.lostRuns ?? []
     const baseLost = lost.baseline.lostRuns ?? []
     targets.push({
-      goal: '0 lost updates where the baseline loses some',
+      goal: `0 lost updates where the baseline loses some (${when})`,
       met: oursLost.every((n) => n === 0) && baseLost.every((n) => n > 0),
       detail: `ours ${oursLost.join(', ')}; baseline ${baseLost.join(', ')} (per round)`,
     })

@@ -2,7 +2,9 @@
 // on one DynamoDB Local started here, under the same loads, alternating the apps.
 //
 // Knobs (environment): BENCH_ROUNDS (default 3), BENCH_REQUESTS per load run (default 3000),
-// BENCH_CONNECTIONS (default 16).
+// BENCH_CONNECTIONS (default 16), BENCH_LATENCIES_MS (default "0,2": the delay the counting
+// proxies add to every DynamoDB call, one measured condition each), BENCH_LATENCY_REQUESTS
+// per load run under an added delay (default 1500).
 import { spawnSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
@@ -19,9 +21,21 @@ const positive = (name: string, fallback: number) => {
   return value
 }
 
+function latencies(): number[] {
+  const text = process.env.BENCH_LATENCIES_MS ?? '0,2'
+  const values = text.split(',').map((part) => Number(part.trim()))
+  if (!values.length || values.some((n) => !Number.isFinite(n) || n < 0)) {
+    throw new Error('BENCH_LATENCIES_MS must be a comma-separated list of milliseconds, e.g. "0,2"')
+  }
+  return [...new Set(values)]
+}
+
 const settings = {
   rounds: positive('BENCH_ROUNDS', 3),
   requestsPerRun: positive('BENCH_REQUESTS', 3000),
+  // Under an added delay a run is slower per request, and steadier: fewer requests suffice.
+  requestsPerLatencyRun: positive('BENCH_LATENCY_REQUESTS', 1500),
+  latenciesMs: latencies(),
   connections: positive('BENCH_CONNECTIONS', 16),
   sessions: 64,
   lostVisits: 200,
@@ -91,8 +105,9 @@ async function main(): Promise<void> {
     for (let pass = 1; pass <= settings.warmupMaxPasses; pass++) {
       let settled = pass >= settings.warmupMinPasses
       for (const target of targets) {
-        const run = await returningSessions(target, cookies.get(target.name)!, settings.warmupRequests, settings.connections, 0)
-        await newSessions(target, settings.warmupRequests / 3, settings.connections, 0)
+        const warmup = { round: 0, latencyMs: 0 }
+        const run = await returningSessions(target, cookies.get(target.name)!, settings.warmupRequests, settings.connections, warmup)
+        await newSessions(target, settings.warmupRequests / 3, settings.connections, warmup)
         const cpu = run.cpuMsPerRequest?.dynamodb
         const before = previous.get(target.name)
         if (cpu === undefined || before === undefined || Math.abs(cpu - before) > 0.1 * before) settled = false
@@ -105,24 +120,35 @@ async function main(): Promise<void> {
     const measurements: Measurement[] = []
     const record = (m: Measurement) => {
       measurements.push(m)
-      log(`  ${m.scenario.padEnd(9)} ${m.app.padEnd(8)} ${m.reqPerSec.toFixed(0).padStart(5)} req/s  p99 ${m.p99Ms} ms  non-2xx ${m.non2xx}  calls ${JSON.stringify(m.calls)}  cpu/req ${JSON.stringify(m.cpuMsPerRequest)}${m.lost === undefined ? '' : `  lost ${m.lost}`}`)
+      log(`  +${m.latencyMs}ms ${m.scenario.padEnd(9)} ${m.app.padEnd(8)} ${m.reqPerSec.toFixed(0).padStart(5)} req/s  p99 ${m.p99Ms} ms  non-2xx ${m.non2xx}  calls ${JSON.stringify(m.calls)}  cpu/req ${JSON.stringify(m.cpuMsPerRequest)}${m.lost === undefined ? '' : `  lost ${m.lost}`}`)
     }
-    for (let round = 1; round <= settings.rounds; round++) {
-      // ABBA: the app that goes first changes every round, so drift in the machine hits both alike.
-      const order = round % 2 === 1 ? targets : [...targets].reverse()
-      log(`round ${round}/${settings.rounds}: ${order.map((t) => t.name).join(', ')}`)
-      for (const t of order) record(await returningSessions(t, cookies.get(t.name)!, settings.requestsPerRun, settings.connections, round))
-      for (const t of order) record(await newSessions(t, settings.requestsPerRun, settings.connections, round))
-      for (const t of order) record(await lostUpdates(t, settings.lostVisits, settings.lostInFlight, round))
+    for (const latencyMs of settings.latenciesMs) {
+      // Both proxies get the same delay, so each app pays it once per DynamoDB call it makes.
+      await Promise.all(targets.map((t) => t.proxy.setLatency(latencyMs)))
+      const requests = latencyMs === 0 ? settings.requestsPerRun : settings.requestsPerLatencyRun
+      for (let round = 1; round <= settings.rounds; round++) {
+        // ABBA: the app that goes first changes every round, so drift in the machine hits both alike.
+        const order = round % 2 === 1 ? targets : [...targets].reverse()
+        const run = { round, latencyMs }
+        log(`round ${round}/${settings.rounds}, +${latencyMs} ms per DynamoDB call: ${order.map((t) => t.name).join(', ')}`)
+        for (const t of order) record(await returningSessions(t, cookies.get(t.name)!, requests, settings.connections, run))
+        for (const t of order) record(await newSessions(t, requests, settings.connections, run))
+        for (const t of order) record(await lostUpdates(t, settings.lostVisits, settings.lostInFlight, run))
+      }
     }
 
     const figures = summarize(measurements, 'ours', 'baseline')
     const checks = checkTargets(figures)
     const text = table(figures)
     const finished = { ...host, loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100) }
+    const delayed = settings.latenciesMs.filter((n) => n > 0)
+    const perRun = [
+      ...(settings.latenciesMs.includes(0) ? [`${settings.requestsPerRun} requests per run on loopback`] : []),
+      ...(delayed.length ? [`${settings.requestsPerLatencyRun} with +${delayed.join('/')} ms per DynamoDB call`] : []),
+    ]
     const subtitle =
       `${settings.rounds} rounds alternating the apps, medians; ${settings.connections} connections, ` +
-      `${settings.requestsPerRun} requests per run; DynamoDB Local; ${host.cpus} CPUs, node ${host.node}`
+      `${perRun.join(', ')}; DynamoDB Local; ${host.cpus} CPUs, node ${host.node}`
 
     console.log(`\nhono-dynamodb-session (ours) vs express-session + connect-dynamodb (baseline)`)
     console.log(`${subtitle}\n`)

@@ -19,6 +19,8 @@ export interface Measurement {
   readonly app: string
   readonly scenario: ScenarioName
   readonly round: number
+  /** The delay the counting proxy added to every DynamoDB call during the run (0: loopback). */
+  readonly latencyMs: number
   /** Responses received (every request gets one: runs are bounded by count, not time). */
   readonly requests: number
   readonly seconds: number
@@ -35,6 +37,12 @@ export interface Measurement {
   /** Lost-updates scenario only: 2xx answers whose increment the counter does not show. */
   readonly lost?: number
   readonly counterAdvance?: number
+}
+
+/** Which round a run belongs to, and the DynamoDB latency it ran under. */
+export interface RunLabel {
+  readonly round: number
+  readonly latencyMs: number
 }
 
 const COUNT = /visited (\d+) times/
@@ -65,7 +73,7 @@ async function visitCount(url: string, cookie: string): Promise<number> {
 async function measure(
   target: Target,
   scenario: ScenarioName,
-  round: number,
+  run: RunLabel,
   options: autocannon.Options,
 ): Promise<Omit<Measurement, 'lost' | 'counterAdvance'>> {
   await target.proxy.take()
@@ -86,7 +94,8 @@ async function measure(
   return {
     app: target.name,
     scenario,
-    round,
+    round: run.round,
+    latencyMs: run.latencyMs,
     requests: result.requests.total,
     seconds,
     reqPerSec: result.requests.total / seconds,
@@ -100,9 +109,9 @@ async function measure(
 }
 
 /** GET /private spread round-robin over pre-made sessions. */
-export function returningSessions(target: Target, cookies: readonly string[], amount: number, connections: number, round: number) {
+export function returningSessions(target: Target, cookies: readonly string[], amount: number, connections: number, run: RunLabel) {
   let next = 0
-  return measure(target, 'returning', round, {
+  return measure(target, 'returning', run, {
     url: target.url,
     connections,
     amount,
@@ -117,17 +126,17 @@ export function returningSessions(target: Target, cookies: readonly string[], am
 }
 
 /** GET /private without a cookie: every request starts a session. */
-export function newSessions(target: Target, amount: number, connections: number, round: number) {
-  return measure(target, 'new', round, { url: target.url, connections, amount, requests: [{ method: 'GET', path: '/private' }] })
+export function newSessions(target: Target, amount: number, connections: number, run: RunLabel) {
+  return measure(target, 'new', run, { url: target.url, connections, amount, requests: [{ method: 'GET', path: '/private' }] })
 }
 
 /**
  * `visits` GET /private on one fresh session, `inFlight` at a time. The counter
  * is read with one more visit afterwards; every 2xx answer should have advanced it.
  */
-export async function lostUpdates(target: Target, visits: number, inFlight: number, round: number): Promise<Measurement> {
+export async function lostUpdates(target: Target, visits: number, inFlight: number, label: RunLabel): Promise<Measurement> {
   const [cookie] = await makeSessions(target.url, 1)
-  const run = await measure(target, 'lost', round, {
+  const run = await measure(target, 'lost', label, {
     url: target.url,
     connections: inFlight,
     amount: visits,

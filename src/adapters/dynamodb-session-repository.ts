@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import {
   SessionConflictError,
@@ -48,6 +48,8 @@ const LIVE_NAMES = { '#id': 'id', '#expires': 'expires', '#maxExpires': 'maxExpi
  */
 export class DynamoDbSessionRepository implements SessionRepository {
   readonly #client: DynamoDBDocumentClient
+  /** The low-level client, for the per-visit increment whose few values are marshalled by hand. */
+  readonly #raw: DynamoDBClient
   readonly #table: string
   readonly #timeoutMs: number
 
@@ -58,6 +60,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
       marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
       unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
     })
+    this.#raw = options.client
     this.#table = options.tableName
     this.#timeoutMs = options.timeoutMs ?? 2000
   }
@@ -136,25 +139,27 @@ export class DynamoDbSessionRepository implements SessionRepository {
 
   async increment(key: string, field: string, by: number, expires: number, now: number): Promise<Increment | null> {
     try {
+      // The busiest call of all, so it skips the document client: its values are a few
+      // numbers, marshalled here, which saves a walk of the input and of the output.
       const out = await this.#call((o) =>
-        this.#client.send(new UpdateCommand({
+        this.#raw.send(new UpdateItemCommand({
           TableName: this.#table,
-          Key: { id: key },
+          Key: { id: { S: key } },
           // One atomic request: no read, so parallel visits cannot overwrite each other.
           UpdateExpression:
             // Setting maxExpires to itself makes UPDATED_NEW return it without returning the data.
             'SET #data.#f = if_not_exists(#data.#f, :zero) + :by, #expires = :expiresNew, #maxExpires = #maxExpires ADD #version :one',
           ConditionExpression: LIVE,
           ExpressionAttributeNames: { ...LIVE_NAMES, '#data': 'data', '#f': field, '#version': 'version' },
-          ExpressionAttributeValues: { ':now': now, ':zero': 0, ':by': by, ':expiresNew': expires, ':one': 1 },
+          ExpressionAttributeValues: { ':now': numberValue(now), ':zero': { N: '0' }, ':by': numberValue(by), ':expiresNew': numberValue(expires), ':one': { N: '1' } },
           ReturnValues: 'UPDATED_NEW',
         }), o),
       )
-      const attributes = out.Attributes as { data?: SessionData; version?: number; maxExpires?: number } | undefined
+      const attributes = out.Attributes
       return {
-        value: Number(attributes?.data?.[field]),
-        version: Number(attributes?.version),
-        maxExpires: Number(attributes?.maxExpires),
+        value: Number(attributes?.data?.M?.[field]?.N),
+        version: Number(attributes?.version?.N),
+        maxExpires: Number(attributes?.maxExpires?.N),
       }
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return null
@@ -210,6 +215,12 @@ function oldItemIsLive(error: ConditionalCheckFailedException, now: number): boo
   const item = error.Item as Record<string, { N?: string }> | undefined
   if (!item) return false
   return isLive({ expires: Number(item.expires?.N), maxExpires: Number(item.maxExpires?.N) }, now)
+}
+
+/** A number as DynamoDB's wire format wants it; only finite numbers have one. */
+function numberValue(n: number): AttributeValue.NMember {
+  if (!Number.isFinite(n)) throw new SessionUsageError(`cannot store ${n} as a DynamoDB number`)
+  return { N: String(n) }
 }
 
 function toItem(s: StoredSession): SessionItem {
