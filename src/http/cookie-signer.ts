@@ -1,4 +1,5 @@
 import { fromBase64Url, SESSION_ID_PATTERN, toBase64Url } from '../domain/session-id.js'
+import { lazyHmacKeys } from './hmac-keys.js'
 
 /**
  * Signs session ids with HMAC-SHA256 (Web Crypto). The first secret signs;
@@ -15,17 +16,7 @@ const VALUE_PATTERN = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/
 
 export function createCookieSigner(secrets: readonly string[]): CookieSigner {
   if (secrets.length === 0) throw new Error('at least one session secret is required')
-  // Keys are imported once per signer, on first use (importKey is async).
-  let keys: Promise<CryptoKey[]> | undefined
-  const getKeys = () =>
-    (keys ??= Promise.all(
-      secrets.map((secret) =>
-        crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-          'sign',
-          'verify',
-        ]),
-      ),
-    ))
+  const getKeys = lazyHmacKeys(secrets, ['sign', 'verify'])
 
   return {
     async sign(id) {

@@ -1,3 +1,5 @@
+import { lazyHmacKeys } from './hmac-keys.js'
+
 /**
  * Verifies cookies signed by express-session (through the cookie-signature
  * package): `s:` + id + `.` + base64 HMAC-SHA256 of the id without padding,
@@ -10,13 +12,7 @@ export interface ExpressCookieVerifier {
 
 export function createExpressCookieVerifier(secrets: readonly string[]): ExpressCookieVerifier {
   if (secrets.length === 0) throw new Error('at least one express-session secret is required')
-  let keys: Promise<CryptoKey[]> | undefined
-  const getKeys = () =>
-    (keys ??= Promise.all(
-      secrets.map((secret) =>
-        crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']),
-      ),
-    ))
+  const getKeys = lazyHmacKeys(secrets, ['verify'])
   return {
     async verify(raw) {
       let value: string
