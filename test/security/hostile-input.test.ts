@@ -106,6 +106,11 @@ describeEachStore('hostile Cookie headers', (store) => {
     let unsigned = 0
     await fc.assert(
       fc.asyncProperty(hostileHeaders(genuine), fc.constantFrom(...ROUTES), async (cookie, route) => {
+        // A mutation can land back on a valid cookie (the same character, or one of the spellings
+        // a signature's unused last bits allow): that is the genuine credential, not hostile input,
+        // and a logout with it would end the session this test watches.
+        if (holdsValidCookie(cookie)) return
+        unsigned++
         counting.reset()
         const commandsBefore = store().commands.length
         const response = await app.request(`http://localhost${route.path}`, {
@@ -117,8 +122,6 @@ describeEachStore('hostile Cookie headers', (store) => {
         expect(response.status).toBeGreaterThanOrEqual(200)
         expect(response.status).toBeLessThan(500)
         expect(errors).toEqual([])
-        if (holdsValidCookie(cookie)) return
-        unsigned++
         // At most a brand-new session was created; nothing was looked up, changed or deleted.
         expect(counting.readsAndChanges()).toEqual([])
         expect(counting.calls.every((c) => c.key !== genuineKey)).toBe(true)
