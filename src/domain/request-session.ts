@@ -109,11 +109,6 @@ export class RequestSession implements Session {
     return this.#current?.stored == null
   }
 
-  /** Whether the request came with a session that the store still holds (after a read). */
-  get hadIncoming(): boolean {
-    return this.incomingId !== null
-  }
-
   async get<T = unknown>(key: string): Promise<T | undefined> {
     const data = await this.all()
     return data[key] as T | undefined
@@ -242,7 +237,7 @@ export class RequestSession implements Session {
       this.#legacyRetired = true
     }
     if (this.#destroyed && this.#current === null) {
-      return { cookie: this.hadIncoming ? { kind: 'clear' } : { kind: 'none' }, outcome: 'destroyed' }
+      return { cookie: this.incomingId !== null ? { kind: 'clear' } : { kind: 'none' }, outcome: 'destroyed' }
     }
     const current = this.#current
     if (current?.stored && (this.#dirtyExpiry || this.#regenerated)) {
