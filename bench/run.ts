@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     children.push(oursProxy, baselineProxy)
     const shared = { SESSION_SECRET: SECRET, NODE_ENV: 'production' }
     const ours = await startApp(
-      ['--import', 'tsx', 'src/main.ts'],
+      ['--import', 'tsx', 'src/server/main.ts'],
       { ...shared, SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: oursProxy.url, SESSION_TABLE: 'bench-ours', LOG_LEVEL: 'silent' },
       await freePort(),
     )

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     console.log(`DynamoDB Local on ${endpoint} (data in .data/dynamodb)`)
   }
 
-  const server = spawn(process.execPath, ['--import', 'tsx', '--watch', 'src/main.ts'], {
+  const server = spawn(process.execPath, ['--import', 'tsx', '--watch', 'src/server/main.ts'], {
     stdio: 'inherit',
     env: {
       ...process.env,

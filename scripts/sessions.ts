@@ -2,9 +2,9 @@
 // Reads the same environment as the server (SESSION_STORE=dynamodb, SESSION_TABLE,
 // DYNAMODB_ENDPOINT, AWS_REGION, ...). The work lives in src/adapters/dynamodb-session-admin.ts.
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb'
-import { createDynamoDbClient } from '../src/adapters/dynamodb-client.js'
+import { createDynamoDbClient } from '../src/server/dynamodb-client.js'
 import { DynamoDbSessionAdmin, type ScanProgress, type SessionSummary } from '../src/adapters/dynamodb-session-admin.js'
-import { ConfigError, loadConfig, type Config } from '../src/config.js'
+import { ConfigError, loadConfig, type Config } from '../src/server/config.js'
 import { toEpochSeconds } from '../src/domain/session.js'
 
 const USAGE = `Usage: npm run sessions -- <command> [options]
@@ -53,7 +53,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   // A Scan page can take longer than a session read; the per-request server deadline is too tight here.
-  const client = createDynamoDbClient({ ...config.dynamodb, timeoutMs: Math.max(config.dynamodb.timeoutMs, 10_000) }, process.env)
+  const client = createDynamoDbClient({ ...config.dynamodb, timeoutMs: Math.max(config.dynamodb.timeoutMs, 10_000) })
   const admin = new DynamoDbSessionAdmin({ client, tableName: config.dynamodb.table, pageSize: options.pageSize })
   const progress = progressLine(options.progress || process.stderr.isTTY === true)
   const now = toEpochSeconds(Date.now())

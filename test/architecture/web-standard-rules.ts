@@ -9,6 +9,9 @@ const NODE_GLOBALS = new Set(['Buffer', 'process', 'require', '__dirname', '__fi
 /** Packages the domain must not know about: it talks to the web layer and the store only through its own types. */
 const FRAMEWORK_PACKAGES = /^(hono|@hono\/|@aws-sdk\/|@smithy\/)/
 
+/** Packages only the demo server (src/server) may use; the library must install without them. */
+const DEMO_ONLY_PACKAGES = /^(pino|zod|@hono\/node-server|@smithy\/node-http-handler)(\/|$)/
+
 const BUILTINS = new Set(builtinModules.map((name) => name.replace(/^node:/, '')))
 
 export interface Violation {
@@ -38,6 +41,8 @@ export function checkSource(file: string, text: string, options: RuleOptions): V
     if (specifier.startsWith('node:')) report(node, `imports Node built-in "${specifier}"`)
     else if (BUILTINS.has(specifier) || BUILTINS.has(specifier.split('/')[0]!)) {
       report(node, `imports Node built-in "${specifier}" by bare name`)
+    } else if (DEMO_ONLY_PACKAGES.test(specifier)) {
+      report(node, `library imports demo-server package "${specifier}"`)
     } else if (options.frameworkFree && FRAMEWORK_PACKAGES.test(specifier)) {
       report(node, `domain imports "${specifier}"`)
     } else if (specifier.startsWith('.')) {
@@ -126,11 +131,16 @@ export function sourceFiles(root: string, dir: string): string[] {
   return out.sort()
 }
 
-/** The rules over a source tree: src/http is Web-standard; src/domain also knows no framework, SDK or outer layer. */
+/**
+ * The rules over the library's tree: src/http and src/adapters are Web-standard and
+ * never reach into the demo server (src/server); src/domain also knows no framework,
+ * SDK or outer layer.
+ */
 export function checkTree(root: string): { files: string[]; violations: Violation[] } {
   const layers = [
     { dir: 'src/domain', options: { frameworkFree: true, mayImport: ['src/domain'] } },
     { dir: 'src/http', options: { frameworkFree: false, mayImport: ['src/http', 'src/domain'] } },
+    { dir: 'src/adapters', options: { frameworkFree: false, mayImport: ['src/adapters', 'src/domain'] } },
   ]
   const files: string[] = []
   const violations: Violation[] = []

@@ -17,6 +17,7 @@ describe('src/domain and src/http use Web-standard APIs only', () => {
     // Guard against a scan that silently finds nothing.
     expect(files).toContain('src/domain/session.ts')
     expect(files).toContain('src/http/session-middleware.ts')
+    expect(files).toContain('src/adapters/dynamodb-session-repository.ts')
     expect(violations).toEqual([])
   })
 
@@ -66,6 +67,17 @@ describe('src/domain and src/http use Web-standard APIs only', () => {
       'reaches across layers to "src/http/session-cookie.js"',
     ])
     expect(rulesBroken("import { isLive } from './session.js'", DOMAIN, file)).toEqual([])
+  })
+
+  it('keeps the demo server\'s packages and folder out of the library', () => {
+    expect(rulesBroken("import { z } from 'zod'")).toEqual(['library imports demo-server package "zod"'])
+    expect(rulesBroken("import { pino } from 'pino'")).toEqual(['library imports demo-server package "pino"'])
+    expect(rulesBroken("import { NodeHttpHandler } from '@smithy/node-http-handler'")).toEqual([
+      'library imports demo-server package "@smithy/node-http-handler"',
+    ])
+    expect(rulesBroken("import { loadConfig } from '../server/config.js'")).toEqual([
+      'reaches across layers to "src/server/config.js"',
+    ])
   })
 
   it('keeps src/http off the adapters, so the core never pulls in the AWS SDK', () => {

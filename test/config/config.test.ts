@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, DEVELOPMENT_SECRET, loadConfig } from '../../src/config.js'
+import { ConfigError, DEVELOPMENT_SECRET, loadConfig } from '../../src/server/config.js'
 
 const LONG = 'a-production-secret-of-more-than-32-chars'
 
@@ -21,7 +21,7 @@ describe('loadConfig', () => {
     expect(config.host).toBe('127.0.0.1')
     expect(config.store).toBe('memory')
     expect(config.storeDefaulted).toBe(true)
-    expect(config.dynamodb).toEqual({ endpoint: undefined, region: undefined, table: 'sessions', createTable: true, timeoutMs: 2000 })
+    expect(config.dynamodb).toEqual({ endpoint: undefined, region: undefined, table: 'sessions', createTable: true, timeoutMs: 2000, hasAccessKey: false })
     expect(config.session.secrets).toEqual([DEVELOPMENT_SECRET])
     expect(config.session.usingDevelopmentSecret).toBe(true)
     expect(config.session.ttlSeconds).toBe(86400)
@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       SESSION_STORE: 'dynamodb',
       DYNAMODB_ENDPOINT: 'http://localhost:8000',
       AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       SESSION_TABLE: 'my-sessions',
       SESSION_CREATE_TABLE: 'false',
       SESSION_SECRET: `${LONG}-new, ${LONG}-old`,
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
       table: 'my-sessions',
       createTable: false,
       timeoutMs: 2000,
+      hasAccessKey: true,
     })
     expect(config.session.secrets).toEqual([`${LONG}-new`, `${LONG}-old`])
     expect(config.session.ttlSeconds).toBe(60)
@@ -91,7 +93,7 @@ describe('loadConfig', () => {
 
 describe('the server process with a bad configuration', () => {
   it('exits non-zero with one line naming the variable', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
       env: { PATH: process.env.PATH, PORT: 'not-a-port', SESSION_STORE: 'memory' },
       encoding: 'utf8',
       timeout: 30_000,

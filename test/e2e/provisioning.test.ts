@@ -29,7 +29,7 @@ describe('table provisioning at start-up', () => {
 
   it('with SESSION_CREATE_TABLE=false a missing table stops the process with a clear message', () => {
     const table = uniqueTableName('absent')
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
       env: {
         PATH: process.env.PATH,
         SESSION_STORE: 'dynamodb',

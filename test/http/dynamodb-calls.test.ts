@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DynamoDbSessionRepository } from '../../src/adapters/dynamodb-session-repository.js'
 import { storageKeyFor } from '../../src/domain/session-id.js'
-import { createApp } from '../../src/http/app.js'
+import { createApp } from '../../src/server/app.js'
 import { CookieJar } from '../support/cookie-jar.js'
 import { freshTable, testClient } from '../support/dynamodb.js'
 

@@ -1,6 +1,6 @@
 import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createLambdaHandler } from '../../src/lambda.js'
+import { createLambdaHandler } from '../../src/server/lambda.js'
 import { cookieAttributes } from '../support/cookie-jar.js'
 import { endpoint, testClient, uniqueTableName } from '../support/dynamodb.js'
 import { cookiePairs, httpApiEvent } from './http-api-event.js'

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -33,7 +33,7 @@ const app = createExampleApp('a-secret-for-the-packaging-test-0123456789')
 const first = await app.request('/')
 const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]
 const second = await app.request('/', { headers: { cookie } })
-const deep = await import('hono-dynamodb-session/dist/http/app.js').then(() => 'imported', (e) => e.code)
+const deep = await import('hono-dynamodb-session/dist/http/session-middleware.js').then(() => 'imported', (e) => e.code)
 console.log(JSON.stringify({
   first: await first.text(),
   second: await second.text(),
@@ -43,27 +43,77 @@ console.log(JSON.stringify({
 }))
 `
 
+/** Packages only the demo server uses; a user's app must not get them from us. */
+const DEMO_ONLY = ['pino', 'zod', '@hono/node-server']
+
+interface Tree {
+  version?: string
+  dependencies?: Record<string, Tree>
+}
+
+/** Every installed copy of every package in an `npm ls --all --json` tree, with the chain of parents. */
+function installed(tree: Tree, parents: string[] = []): Array<{ name: string; version?: string; parents: string[] }> {
+  return Object.entries(tree.dependencies ?? {}).flatMap(([name, child]) => [
+    { name, version: child.version, parents },
+    ...installed(child, [...parents, name]),
+  ])
+}
+
 describe('the npm package, installed into a fresh Hono app', () => {
   const work = mkdtempSync(join(tmpdir(), 'pack-test-'))
   afterAll(() => rmSync(work, { recursive: true, force: true }))
 
-  it('packs the built library, installs into examples/basic-app, type-checks against its types and counts 1, 2', async () => {
+  it('packs the library alone, installs into a fresh app with one hono and no demo-server package, type-checks and counts 1, 2', async () => {
     // `npm pack` runs `prepare`, which builds dist/ exactly as a publish would.
     const packed = await sh('npm', ['pack', '--pack-destination', work, '--json'], ROOT, 150_000)
     const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>
     const paths = info!.files.map((f) => f.path)
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']))
-    expect(paths.filter((p) => /^(test|examples|scripts|bench|node_modules|\.data)\//.test(p))).toEqual([])
+    expect(paths.filter((p) => /^(test|examples|scripts|bench|node_modules|\.data|dist\/server|src\/server)\//.test(p))).toEqual([])
 
+    // A fresh app: the example's app module, and a manifest naming only hono and the tarball.
     const app = join(work, 'app')
-    cpSync(EXAMPLE, app, { recursive: true, filter: (src) => !/[\\/](node_modules|dist)$/.test(src) })
-    const manifestPath = join(app, 'package.json')
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
-    manifest.dependencies['hono-dynamodb-session'] = `file:${join(work, info!.filename)}`
-    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2))
+    mkdirSync(join(app, 'src'), { recursive: true })
+    cpSync(join(EXAMPLE, 'src/app.ts'), join(app, 'src/app.ts'))
+    cpSync(join(EXAMPLE, 'tsconfig.json'), join(app, 'tsconfig.json'))
+    const example = JSON.parse(readFileSync(join(EXAMPLE, 'package.json'), 'utf8'))
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({
+        name: 'fresh-app',
+        private: true,
+        type: 'module',
+        dependencies: { hono: example.dependencies.hono, 'hono-dynamodb-session': `file:${join(work, info!.filename)}` },
+      }),
+    )
 
-    // Dev dependencies (typescript, @types/node) come from this project, which saves installing them again.
-    await sh('npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app, 150_000)
+    // Peer dependencies (hono, the AWS SDK) are installed by npm itself; dev tools come from this project.
+    await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app, 150_000)
+    const tree = JSON.parse((await sh('npm', ['ls', '--all', '--json'], app, 60_000)).stdout) as Tree
+    const all = installed(tree)
+    expect(all.filter((p) => DEMO_ONLY.includes(p.name))).toEqual([])
+    // The SDK brings its own Node HTTP handler; nothing of ours asks for it.
+    expect(all.filter((p) => p.name === '@smithy/node-http-handler' && !p.parents.some((n) => n.startsWith('@aws-sdk/')))).toEqual([])
+    const honos = new Set(all.filter((p) => p.name === 'hono').map((p) => p.version))
+    expect(honos.size).toBe(1)
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules/hono-dynamodb-session/package.json'), 'utf8'))
+    expect(manifest.dependencies ?? {}).toEqual({})
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', 'hono'])
+
+    writeFileSync(join(app, 'src/type-checks.ts'), TYPE_CHECKS)
+    await sh(process.execPath, [TSC, '-p', '.', '--typeRoots', join(ROOT, 'node_modules/@types')], app, 120_000)
+    // Each @ts-expect-error line must really be an error: without the directives the build fails on every one of them.
+    writeFileSync(join(app, 'src/type-checks.ts'), TYPE_CHECKS.replaceAll('// @ts-expect-error', '// (expected error)'))
+    const unchecked = await run(process.execPath, [TSC, '-p', '.', '--noEmit', '--typeRoots', join(ROOT, 'node_modules/@types')], {
+      cwd: app,
+      env: cleanEnv,
+    }).then(
+      () => '',
+      (e: { stdout?: string }) => e.stdout ?? '',
+    )
+    const expected = TYPE_CHECKS.split('\n').filter((line) => line.includes('@ts-expect-error')).length
+    expect(expected).toBeGreaterThanOrEqual(6)
+    expect(unchecked.split('\n').filter((line) => line.includes('src/type-checks.ts(')).length).toBe(expected)
     writeFileSync(join(app, 'src/type-checks.ts'), TYPE_CHECKS)
     await sh(process.execPath, [TSC, '-p', '.', '--typeRoots', join(ROOT, 'node_modules/@types')], app, 120_000)
 

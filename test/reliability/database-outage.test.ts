@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../scripts/dynamodb-local.js'
-import { createDynamoDbClient } from '../../src/adapters/dynamodb-client.js'
+import { createDynamoDbClient } from '../../src/server/dynamodb-client.js'
 import { uniqueTableName } from '../support/dynamodb.js'
 import { startServer, type ServerProcess } from '../support/server-process.js'
 import { residentBytes } from './support/process-memory.js'
@@ -118,7 +118,7 @@ describe('the server while its DynamoDB is frozen, or stopped and started again'
 
     local = await startDynamoDbLocal({ port, dbPath: dataDir })
     const restarted = positions(visitors)
-    const client = createDynamoDbClient({ endpoint: local.endpoint, timeoutMs: 30_000 }, {})
+    const client = createDynamoDbClient({ endpoint: local.endpoint, timeoutMs: 30_000 })
     try {
       // A fresh JVM answers its first calls slowly; wait for that here rather than count it against the server.
       await client.send(new DescribeTableCommand({ TableName: table }))

@@ -6,7 +6,7 @@ import { httpClient, startServer, type ServerProcess } from '../support/server-p
 import { keyOf, startDynamoDbProxy, type DynamoDbProxy } from './support/dynamodb-proxy.js'
 import { sessionIdIn, storedViews } from './support/stored-session.js'
 
-/** The SDK's attempts per call, as configured in src/adapters/dynamodb-client.ts. */
+/** The SDK's attempts per call, as configured in src/server/dynamodb-client.ts. */
 const MAX_ATTEMPTS = 3
 
 describe('DynamoDB errors between the real server and DynamoDB Local', () => {

@@ -8,7 +8,7 @@ const bin = (name: string) => fileURLToPath(new URL(`../../node_modules/.bin/${n
 
 /** The commands the README documents for each runtime, run from the project root. */
 export const RUNTIMES = {
-  bun: [bin('bun'), 'src/bun.ts'],
+  bun: [bin('bun'), 'src/server/bun.ts'],
   deno: [
     bin('deno'),
     'run',
@@ -17,7 +17,7 @@ export const RUNTIMES = {
     '--allow-read',
     '--allow-sys',
     '--unstable-sloppy-imports',
-    'src/deno.ts',
+    'src/server/deno.ts',
   ],
 } as const
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config.js'
-import { createApp } from '../../src/http/app.js'
+import { loadConfig } from '../../src/server/config.js'
+import { createApp } from '../../src/server/app.js'
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
 import { testApp } from '../support/app.js'
 import { CookieJar } from '../support/cookie-jar.js'
@@ -81,7 +81,7 @@ describe('SESSION_SECRET with several secrets', () => {
 
     const config = loadConfig({ SESSION_SECRET: ` ${NEW_SECRET} , ${OLD_SECRET} ` })
     expect(config.session.secrets).toEqual([NEW_SECRET, OLD_SECRET])
-    // Wired the way src/main.ts wires it.
+    // Wired the way src/server/main.ts wires it.
     const app = createApp({ session: { repository, ...config.session, secret: config.session.secrets } })
     const response = await app.request('http://localhost/private', { headers: { cookie: jar.header() } })
     expect(await response.text()).toBe('The /private page has been visited 2 times.')

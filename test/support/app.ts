@@ -1,6 +1,6 @@
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
 import type { SessionRepository } from '../../src/domain/session-repository.js'
-import { createApp } from '../../src/http/app.js'
+import { createApp } from '../../src/server/app.js'
 import type { SessionMiddlewareOptions } from '../../src/http/session-middleware.js'
 import { CookieJar } from './cookie-jar.js'
 

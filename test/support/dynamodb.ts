@@ -1,6 +1,6 @@
 import { CreateTableCommand, DeleteTableCommand, ScanCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb'
 import { inject } from 'vitest'
-import { createDynamoDbClient } from '../../src/adapters/dynamodb-client.js'
+import { createDynamoDbClient } from '../../src/server/dynamodb-client.js'
 import { DynamoDbSessionRepository } from '../../src/adapters/dynamodb-session-repository.js'
 import { ensureSessionTable, sessionTableDefinition } from '../../src/adapters/dynamodb-table.js'
 
@@ -10,7 +10,7 @@ export const uniqueTableName = (prefix = 'test'): string =>
   `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
 export function testClient(timeoutMs = 5000) {
-  return createDynamoDbClient({ endpoint: endpoint(), region: 'us-east-1', timeoutMs }, {})
+  return createDynamoDbClient({ endpoint: endpoint(), region: 'us-east-1', timeoutMs })
 }
 
 /**

@@ -15,12 +15,12 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the real server (src/main.ts through tsx) as a child process and waits
+ * Starts the real server (src/server/main.ts through tsx) as a child process and waits
  * until GET /healthz answers.
  */
 export async function startServer(env: Record<string, string>, port?: number): Promise<ServerProcess> {
   const chosen = port ?? (await freePort())
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
     // A generous DynamoDB deadline by default: CI machines are slow and shared; outage tests set their own.
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', DYNAMODB_TIMEOUT_MS: '10000', ...env, PORT: String(chosen) },

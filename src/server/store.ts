@@ -1,12 +1,12 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
-import { ConnectDynamoDbSessionSource } from './adapters/connect-dynamodb-source.js'
-import { createDynamoDbClient } from './adapters/dynamodb-client.js'
-import { DynamoDbSessionRepository } from './adapters/dynamodb-session-repository.js'
-import { ensureSessionTable } from './adapters/dynamodb-table.js'
-import { MemorySessionRepository } from './adapters/memory-session-repository.js'
+import { ConnectDynamoDbSessionSource } from '../adapters/connect-dynamodb-source.js'
+import { createDynamoDbClient } from './dynamodb-client.js'
+import { DynamoDbSessionRepository } from '../adapters/dynamodb-session-repository.js'
+import { ensureSessionTable } from '../adapters/dynamodb-table.js'
+import { MemorySessionRepository } from '../adapters/memory-session-repository.js'
 import type { Config } from './config.js'
-import type { SessionRepository } from './domain/session-repository.js'
-import type { LegacyOptions } from './http/session-middleware.js'
+import type { SessionRepository } from '../domain/session-repository.js'
+import type { LegacyOptions } from '../http/session-middleware.js'
 
 /** The session store the configuration asks for, plus what the entry points need around it. */
 export interface Store {
@@ -20,7 +20,7 @@ export interface Store {
   close(): void
 }
 
-export function buildStore(config: Config, env: Record<string, string | undefined>): Store {
+export function buildStore(config: Config): Store {
   if (config.store === 'memory') {
     return {
       repository: new MemorySessionRepository(),
@@ -29,7 +29,7 @@ export function buildStore(config: Config, env: Record<string, string | undefine
       close: () => {},
     }
   }
-  const client = createDynamoDbClient(config.dynamodb, env)
+  const client = createDynamoDbClient(config.dynamodb)
   const tableName = config.dynamodb.table
   return {
     repository: new DynamoDbSessionRepository({ client, tableName, timeoutMs: config.dynamodb.timeoutMs }),

@@ -7,6 +7,8 @@ export interface DynamoDbClientSettings {
   readonly region?: string | undefined
   /** Deadline for one HTTP attempt, in milliseconds. */
   readonly timeoutMs: number
+  /** AWS credentials are in the environment; without them a local endpoint gets dummy ones. */
+  readonly hasAccessKey?: boolean
 }
 
 /**
@@ -16,12 +18,12 @@ export interface DynamoDbClientSettings {
  * credentials are used (DynamoDB Local accepts any), which also stops the SDK
  * from probing instance metadata.
  */
-export function createDynamoDbClient(settings: DynamoDbClientSettings, env: Record<string, string | undefined>): DynamoDBClient {
+export function createDynamoDbClient(settings: DynamoDbClientSettings): DynamoDBClient {
   const local = settings.endpoint !== undefined
   return new DynamoDBClient({
     ...(local ? { endpoint: settings.endpoint } : {}),
     region: settings.region ?? (local ? 'us-east-1' : undefined),
-    ...(local && !env.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(local && !settings.hasAccessKey ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: 3,
     requestHandler: new NodeHttpHandler({
       connectionTimeout: Math.min(1000, settings.timeoutMs),

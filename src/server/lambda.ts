@@ -28,7 +28,7 @@ export function createLambdaHandler(env: Env) {
 async function start(env: Env): Promise<Invoke> {
   // A bad variable throws ConfigError here, and Lambda reports the invocation as failed with its message.
   // Lambda sends stdout to CloudWatch Logs, so the JSON log lines need nothing more.
-  const { app, store, logger } = buildComposition(loadConfig(env), env)
+  const { app, store, logger } = buildComposition(loadConfig(env))
   logger.info(await store.prepare())
   return handle(app)
 }

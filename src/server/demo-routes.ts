@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { countVisit, VISITS_FIELD } from '../domain/visit-counter.js'
-import type { SessionEnv } from './session-middleware.js'
+import type { SessionEnv } from '../http/session-middleware.js'
 import { homePage } from './home-page.js'
 
 const LoginBody = z.object({

@@ -104,6 +104,8 @@ export interface Config {
     readonly table: string
     readonly createTable: boolean
     readonly timeoutMs: number
+    /** AWS_ACCESS_KEY_ID is set, so the SDK's own credential chain has keys to use. */
+    readonly hasAccessKey: boolean
   }
   readonly session: {
     readonly secrets: readonly string[]
@@ -160,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       table: e.SESSION_TABLE,
       createTable: e.SESSION_CREATE_TABLE,
       timeoutMs: e.DYNAMODB_TIMEOUT_MS,
+      hasAccessKey: cleaned.AWS_ACCESS_KEY_ID !== undefined,
     }),
     session: Object.freeze({
       secrets: Object.freeze(secrets),

@@ -3,10 +3,10 @@
 // calls composeOrExit() and hands app.fetch to its own server.
 import type { Hono } from 'hono'
 import { pino } from 'pino'
-import { SessionTableMissingError } from './adapters/dynamodb-table.js'
+import { SessionTableMissingError } from '../adapters/dynamodb-table.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { createApp } from './http/app.js'
-import type { SessionEnv } from './http/session-middleware.js'
+import { createApp } from './app.js'
+import type { SessionEnv } from '../http/session-middleware.js'
 import { buildStore, type Store } from './store.js'
 
 export interface Composition {
@@ -30,7 +30,7 @@ export async function composeOrExit(env: Record<string, string | undefined>): Pr
     for (const line of error.message.split('\n')) console.error(`Configuration error: ${line}`)
     process.exit(1)
   }
-  const composition = buildComposition(config, env)
+  const composition = buildComposition(config)
   // Until the server listens there is nothing in flight: a stop signal may simply end the wait.
   const quit = () => process.exit(0)
   process.once('SIGTERM', quit)
@@ -45,7 +45,7 @@ export async function composeOrExit(env: Record<string, string | undefined>): Pr
  * Logger, store and app for a validated configuration, with the start-up
  * warnings. No I/O: the store still has to be prepared before serving.
  */
-export function buildComposition(config: Config, env: Record<string, string | undefined>): Composition {
+export function buildComposition(config: Config): Composition {
   // Synchronous writes: pino's default asynchronous stdout flushes at exit and, on a
   // broken pipe (the log reader gone), retries that flush forever, so a SIGTERM never exits.
   const logger = pino({ level: config.logLevel, base: undefined }, pino.destination({ dest: 1, sync: true }))
@@ -55,7 +55,7 @@ export function buildComposition(config: Config, env: Record<string, string | un
   if (config.storeDefaulted) {
     logger.warn('SESSION_STORE is not set: sessions are kept in memory and lost on restart (set SESSION_STORE=dynamodb)')
   }
-  const store = buildStore(config, env)
+  const store = buildStore(config)
   const app = createApp({
     session: { repository: store.repository, ...config.session, secret: config.session.secrets, legacy: store.legacy },
     readiness: store.readiness,

@@ -6,9 +6,9 @@ import { secureHeaders } from 'hono/secure-headers'
 import { demoRoutes } from './demo-routes.js'
 import { healthRoutes, type ReadinessCheck } from './health-routes.js'
 import { requestLog, type Logger } from './request-log.js'
-import { requestOrigin } from './request-scheme.js'
-import { sessionErrorResponse } from './session-errors.js'
-import { sessionMiddleware, type SessionEnv, type SessionMiddlewareOptions } from './session-middleware.js'
+import { requestOrigin } from '../http/request-scheme.js'
+import { sessionErrorResponse } from '../http/session-errors.js'
+import { sessionMiddleware, type SessionEnv, type SessionMiddlewareOptions } from '../http/session-middleware.js'
 
 export interface AppOptions {
   readonly session: SessionMiddlewareOptions
