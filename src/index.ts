@@ -1,19 +1,22 @@
 // The library's public surface: what `import ... from 'hono-dynamodb-session'` gives.
-// Everything else under src/ (the demo app, its config and entry points) is not part of it.
+// The demo server (src/server) is not part of it.
 
+export { sessionMiddleware, type SessionEnv } from './http/session-middleware.js'
 export {
-  sessionMiddleware,
   SESSION_DEFAULTS,
-  type SessionEnv,
+  type LegacyOptions,
   type SessionMiddlewareOptions,
-} from './http/session-middleware.js'
+} from './http/session-options.js'
 export { sessionErrorResponse } from './http/session-errors.js'
 export { createCookieSigner, type CookieSigner } from './http/cookie-signer.js'
 export type { SameSite } from './http/session-cookie.js'
 
-export type { Session, SessionOutcome } from './domain/request-session.js'
+export type { Session, TypedSession, UntypedSession, UntypedSessionData, NumericKey } from './domain/session-api.js'
+export type { SessionOutcome } from './domain/request-session.js'
+export type { StandardSchema } from './domain/standard-schema.js'
 export type { SessionChange, Increment, SessionRepository } from './domain/session-repository.js'
 export type { SessionData, StoredSession } from './domain/session.js'
+export { MAX_KEY_LENGTH, MAX_VALUE_DEPTH } from './domain/session-values.js'
 export {
   SessionConflictError,
   SessionStoreUnavailableError,
@@ -21,7 +24,7 @@ export {
   SessionUsageError,
 } from './domain/errors.js'
 
-export { MemorySessionRepository } from './adapters/memory-session-repository.js'
+export { MemorySessionRepository, type MemorySessionRepositoryOptions } from './adapters/memory-session-repository.js'
 export {
   DynamoDbSessionRepository,
   type DynamoDbSessionRepositoryOptions,
@@ -29,4 +32,3 @@ export {
 export { ensureSessionTable, SessionTableMissingError, type EnsureTableOptions } from './adapters/dynamodb-table.js'
 export { ConnectDynamoDbSessionSource, type ConnectDynamoDbSourceOptions } from './adapters/connect-dynamodb-source.js'
 export type { LegacySessionSource } from './domain/legacy-session-source.js'
-export type { LegacyOptions } from './http/session-middleware.js'

@@ -1,13 +1,12 @@
 import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import {
-  SessionConflictError,
-  SessionStoreUnavailableError,
-  SessionTooLargeError,
-  SessionUsageError,
-} from '../domain/errors.js'
-import { isLive, type SessionData, type StoredSession } from '../domain/session.js'
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { SessionConflictError } from '../domain/errors.js'
+import { isLive, type StoredSession } from '../domain/session.js'
 import type { Increment, SessionChange, SessionRepository } from '../domain/session-repository.js'
+import { ABSENT, fromItem, LIVE, LIVE_NAMES, namesFor, toItem, type SessionItem } from './dynamodb-item.js'
+import { translateError } from './dynamodb-errors.js'
+import { planKeyUpdate, sendKeyUpdate } from './dynamodb-key-update.js'
+import { wholeItemUpdate } from './dynamodb-whole-item-update.js'
 
 export interface DynamoDbSessionRepositoryOptions {
   /** The low-level client; the adapter wraps it in a document client with the marshalling it needs. */
@@ -17,30 +16,15 @@ export interface DynamoDbSessionRepositoryOptions {
   readonly timeoutMs?: number
 }
 
-/** The item as stored. `id` holds the storage key (a hash), never the session id. */
-interface SessionItem {
-  id: string
-  data: SessionData
-  createdAt: number
-  expires: number
-  maxExpires: number
-  version: number
-}
-
-// Condition rules, one per constant.
-/** The item exists and neither deadline has passed (TTL deletion can lag by days). */
-const LIVE = 'attribute_exists(#id) AND #expires > :now AND #maxExpires > :now'
-/** Nobody wrote since the version this request read. */
-const UNCHANGED = '#version = :expected'
-/** A new session never replaces an existing item. */
-const ABSENT = 'attribute_not_exists(#id)'
-
-const LIVE_NAMES = { '#id': 'id', '#expires': 'expires', '#maxExpires': 'maxExpires' }
+/** One SDK call with its deadline; SDK failures come back as domain errors. */
+export type Send = <T>(call: (options: { abortSignal: AbortSignal }) => Promise<T>) => Promise<T>
 
 /**
  * Stores sessions in a DynamoDB table with hash key `id` (string) and TTL on
- * `expires`. Each operation is a single request: reads are strongly consistent,
- * writes are conditional, counters use atomic updates.
+ * `expires`. Reads are strongly consistent and writes conditional. Calls: load,
+ * create, increment and delete are one request each; update is one UpdateItem,
+ * or, for a change too large for one expression, a GetItem and a version-guarded
+ * PutItem (retried on a race).
  *
  * @example
  *   const client = new DynamoDBClient({})
@@ -66,7 +50,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   async load(key: string, now: number): Promise<StoredSession | null> {
-    const out = await this.#call((o) =>
+    const out = await this.#send((o) =>
       this.#client.send(new GetCommand({ TableName: this.#table, Key: { id: key }, ConsistentRead: true }), o),
     )
     const item = out.Item as SessionItem | undefined
@@ -75,13 +59,11 @@ export class DynamoDbSessionRepository implements SessionRepository {
 
   async create(session: StoredSession): Promise<void> {
     try {
-      await this.#call((o) =>
-        this.#client.send(new PutCommand({
-          TableName: this.#table,
-          Item: toItem(session),
-          ConditionExpression: ABSENT,
-          ExpressionAttributeNames: { '#id': 'id' },
-        }), o),
+      await this.#send((o) =>
+        this.#client.send(
+          new PutCommand({ TableName: this.#table, Item: toItem(session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') }),
+          o,
+        ),
       )
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
@@ -92,74 +74,48 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   async update(key: string, change: SessionChange, now: number): Promise<number | null> {
-    const names: Record<string, string> = { ...LIVE_NAMES, '#version': 'version' }
-    const values: Record<string, unknown> = { ':now': now, ':one': 1, ':expiresNew': change.expires }
-    const sets = ['#expires = :expiresNew']
-    const removes: string[] = []
-    const keys = Object.keys(change.set)
-    if (keys.length > 0 || change.remove.length > 0) names['#data'] = 'data'
-    keys.forEach((k, i) => {
-      names[`#s${i}`] = k
-      values[`:s${i}`] = change.set[k]
-      sets.push(`#data.#s${i} = :s${i}`)
-    })
-    change.remove.forEach((k, i) => {
-      names[`#r${i}`] = k
-      removes.push(`#data.#r${i}`)
-    })
-    let condition = LIVE
-    if (change.expectedVersion !== undefined) {
-      condition = `${LIVE} AND ${UNCHANGED}`
-      values[':expected'] = change.expectedVersion
-    }
-    const expression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD #version :one`
-    try {
-      const out = await this.#call((o) =>
-        this.#client.send(new UpdateCommand({
-          TableName: this.#table,
-          Key: { id: key },
-          UpdateExpression: expression,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'UPDATED_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }), o),
-      )
-      return Number(out.Attributes?.version)
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        // Tell "gone" from "changed under us" by the old item the failure returns.
-        if (!oldItemIsLive(error, now)) return null
-        throw new SessionConflictError(undefined, { cause: error })
-      }
-      throw error
-    }
+    const target = { client: this.#client, table: this.#table, key, send: this.#send }
+    const plan = planKeyUpdate(change, now)
+    if (plan) return sendKeyUpdate(target, plan, now)
+    return wholeItemUpdate(target, change, now, (k, t) => this.load(k, t))
   }
 
   async increment(key: string, field: string, by: number, expires: number, now: number): Promise<Increment | null> {
     try {
       // The busiest call of all, so it skips the document client: its values are a few
       // numbers, marshalled here, which saves a walk of the input and of the output.
-      const out = await this.#call((o) =>
-        this.#raw.send(new UpdateItemCommand({
-          TableName: this.#table,
-          Key: { id: { S: key } },
-          // One atomic request: no read, so parallel visits cannot overwrite each other.
-          UpdateExpression:
-            // Setting maxExpires to itself makes UPDATED_NEW return it without returning the data.
-            'SET #data.#f = if_not_exists(#data.#f, :zero) + :by, #expires = :expiresNew, #maxExpires = #maxExpires ADD #version :one',
-          ConditionExpression: LIVE,
-          ExpressionAttributeNames: { ...LIVE_NAMES, '#data': 'data', '#f': field, '#version': 'version' },
-          ExpressionAttributeValues: { ':now': numberValue(now), ':zero': { N: '0' }, ':by': numberValue(by), ':expiresNew': numberValue(expires), ':one': { N: '1' } },
-          ReturnValues: 'UPDATED_NEW',
-        }), o),
+      const out = await this.#send((o) =>
+        this.#raw.send(
+          new UpdateItemCommand({
+            TableName: this.#table,
+            Key: { id: { S: key } },
+            // One atomic request: no read, so parallel visits cannot overwrite each other.
+            // UPDATED_OLD returns the field's old value (absent when this creates it), the old
+            // version and, set to itself, the absolute deadline, without returning the data.
+            UpdateExpression:
+              'SET #data.#f = if_not_exists(#data.#f, :zero) + :by, #expires = :expiresNew, #maxExpires = #maxExpires ADD #version :one',
+            ConditionExpression: LIVE,
+            ExpressionAttributeNames: { ...LIVE_NAMES, ...namesFor('#data', '#version'), '#f': field },
+            ExpressionAttributeValues: {
+              ':now': { N: String(now) },
+              ':zero': { N: '0' },
+              ':by': { N: String(by) },
+              ':expiresNew': { N: String(expires) },
+              ':one': { N: '1' },
+            },
+            ReturnValues: 'UPDATED_OLD',
+          }),
+          o,
+        ),
       )
       const attributes = out.Attributes
+      const old = attributes?.data?.M?.[field]?.N
+      const previous = old === undefined ? undefined : Number(old)
       return {
-        value: Number(attributes?.data?.M?.[field]?.N),
-        version: Number(attributes?.version?.N),
-        maxExpires: Number(attributes?.maxExpires?.N),
+        value: (previous ?? 0) + by,
+        previous,
+        version: numberOf(attributes?.version) + 1,
+        maxExpires: numberOf(attributes?.maxExpires),
       }
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return null
@@ -168,79 +124,16 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#call((o) => this.#client.send(new DeleteCommand({ TableName: this.#table, Key: { id: key } }), o))
+    await this.#send((o) => this.#client.send(new DeleteCommand({ TableName: this.#table, Key: { id: key } }), o))
   }
 
-  /** Sends with a deadline and turns SDK failures into domain errors. */
-  async #call<T>(send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+  readonly #send: Send = async (call) => {
     try {
-      return await send({ abortSignal: AbortSignal.timeout(this.#timeoutMs) })
+      return await call({ abortSignal: AbortSignal.timeout(this.#timeoutMs) })
     } catch (error) {
-      throw translate(error)
+      throw translateError(error)
     }
   }
 }
 
-function translate(error: unknown): unknown {
-  if (error instanceof ConditionalCheckFailedException) return error
-  const name = (error as { name?: string })?.name
-  const message = String((error as { message?: string })?.message ?? '')
-  if (name === 'ValidationException') {
-    if (/item size/i.test(message)) return new SessionTooLargeError(Number.NaN, 400 * 1024)
-    if (/incorrect (data|operand) type|operand type/i.test(message)) {
-      return new SessionUsageError('incremented a session field that is not a number', { cause: error })
-    }
-    return error
-  }
-  if (isOutage(error)) {
-    return new SessionStoreUnavailableError(`The session store is unavailable (${name ?? 'error'})`, { cause: error })
-  }
-  return error
-}
-
-/**
- * Whether DynamoDB failed to serve the call: any answer from the service (throttling,
- * 5xx, a missing table, refused credentials), a network failure or our deadline.
- * Everything else (a bug in what we sent) stays a plain error.
- */
-function isOutage(error: unknown): boolean {
-  const e = error as { $metadata?: unknown; name?: string; code?: string }
-  if (e?.$metadata !== undefined) return true
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return true
-  return typeof e?.code === 'string' && /^(E[A-Z]+|UND_ERR)/.test(e.code)
-}
-
-function oldItemIsLive(error: ConditionalCheckFailedException, now: number): boolean {
-  // The failure carries the old item in raw attribute-value form.
-  const item = error.Item as Record<string, { N?: string }> | undefined
-  if (!item) return false
-  return isLive({ expires: Number(item.expires?.N), maxExpires: Number(item.maxExpires?.N) }, now)
-}
-
-/** A number as DynamoDB's wire format wants it; only finite numbers have one. */
-function numberValue(n: number): AttributeValue.NMember {
-  if (!Number.isFinite(n)) throw new SessionUsageError(`cannot store ${n} as a DynamoDB number`)
-  return { N: String(n) }
-}
-
-function toItem(s: StoredSession): SessionItem {
-  return {
-    id: s.key,
-    data: s.data as SessionData,
-    createdAt: s.createdAt,
-    expires: s.expires,
-    maxExpires: s.maxExpires,
-    version: s.version,
-  }
-}
-
-function fromItem(item: SessionItem): StoredSession {
-  return {
-    key: item.id,
-    data: item.data ?? {},
-    createdAt: Number(item.createdAt),
-    expires: Number(item.expires),
-    maxExpires: Number(item.maxExpires),
-    version: Number(item.version),
-  }
-}
+const numberOf = (value: AttributeValue | undefined): number => Number(value?.N)

@@ -1,17 +1,39 @@
 import { SessionConflictError, SessionUsageError } from '../domain/errors.js'
-import { isLive, type StoredSession } from '../domain/session.js'
+import { sameJson } from '../domain/same-json.js'
+import { isLive, type SessionData, type StoredSession } from '../domain/session.js'
 import type { Increment, SessionChange, SessionRepository } from '../domain/session-repository.js'
+
+export interface MemorySessionRepositoryOptions {
+  /**
+   * Most sessions held at once; beyond it the least recently written is dropped.
+   * Default 10 000. Keeps memory flat under traffic that never returns its cookie.
+   */
+  readonly maxSessions?: number
+  /** Expired sessions are swept out at most this often, in seconds of store time. Default 60. */
+  readonly sweepIntervalSeconds?: number
+}
 
 /**
  * Keeps sessions in a Map inside this instance: for tests, development and
- * single-process deployments. Sessions vanish with the process.
+ * single-process deployments. Sessions vanish with the process, and each process
+ * (or Worker isolate) has its own. Expired sessions are swept out as the store is
+ * used, and at most `maxSessions` are kept.
  *
  * @example
  *   const repository = new MemorySessionRepository()
  *   app.use(sessionMiddleware({ repository, secret }))
  */
 export class MemorySessionRepository implements SessionRepository {
+  /** Insertion order is write order: a write re-inserts, so the first entry is the least recently written. */
   readonly #items = new Map<string, StoredSession>()
+  readonly #maxSessions: number
+  readonly #sweepInterval: number
+  #lastSweep = Number.NEGATIVE_INFINITY
+
+  constructor(options: MemorySessionRepositoryOptions = {}) {
+    this.#maxSessions = Math.max(1, options.maxSessions ?? 10_000)
+    this.#sweepInterval = options.sweepIntervalSeconds ?? 60
+  }
 
   async load(key: string, now: number): Promise<StoredSession | null> {
     const item = this.#live(key, now)
@@ -19,8 +41,9 @@ export class MemorySessionRepository implements SessionRepository {
   }
 
   async create(session: StoredSession): Promise<void> {
+    this.#sweep(session.createdAt)
     if (this.#items.has(session.key)) throw new SessionConflictError('a session with this key already exists')
-    this.#items.set(session.key, structuredClone(session))
+    this.#put(structuredClone(session))
   }
 
   async update(key: string, change: SessionChange, now: number): Promise<number | null> {
@@ -29,31 +52,55 @@ export class MemorySessionRepository implements SessionRepository {
     if (change.expectedVersion !== undefined && item.version !== change.expectedVersion) {
       throw new SessionConflictError()
     }
-    const data = { ...item.data, ...structuredClone(change.set) }
-    for (const k of change.remove) delete data[k]
+    for (const [field, expected] of change.expect ?? []) {
+      const actual = Object.hasOwn(item.data, field) ? item.data[field] : undefined
+      if (!sameJson(actual, expected)) throw new SessionConflictError(`session key "${field}" was changed by another request`)
+    }
+    const data = new Map(Object.entries(item.data))
+    for (const [field, value] of Object.entries(change.set)) data.set(field, structuredClone(value))
+    for (const field of change.remove) data.delete(field)
     const version = item.version + 1
-    this.#items.set(key, { ...item, data, expires: change.expires, version })
+    this.#put({ ...item, data: Object.fromEntries(data) as SessionData, expires: change.expires, version })
     return version
   }
 
   async increment(key: string, field: string, by: number, expires: number, now: number): Promise<Increment | null> {
     const item = this.#live(key, now)
     if (!item) return null
-    const before = item.data[field] ?? 0
-    if (typeof before !== 'number') throw new SessionUsageError(`session field "${field}" is not a number`)
-    const value = before + by
+    const previous = Object.hasOwn(item.data, field) ? item.data[field] : undefined
+    if (previous !== undefined && typeof previous !== 'number') {
+      throw new SessionUsageError(`session field "${field}" is not a number`)
+    }
+    const value = (previous ?? 0) + by
     const version = item.version + 1
-    this.#items.set(key, { ...item, data: { ...item.data, [field]: value }, expires, version })
-    return { value, version, maxExpires: item.maxExpires }
+    const data = Object.fromEntries([...Object.entries(item.data), [field, value]])
+    this.#put({ ...item, data, expires, version })
+    return { value, previous, version, maxExpires: item.maxExpires }
   }
 
   async delete(key: string): Promise<void> {
     this.#items.delete(key)
   }
 
-  /** How many sessions are held, expired ones included (for tests and the operator CLI). */
+  /** How many sessions are held, expired ones not yet swept included (for tests and the operator CLI). */
   get size(): number {
     return this.#items.size
+  }
+
+  #put(item: StoredSession): void {
+    this.#items.delete(item.key)
+    this.#items.set(item.key, item)
+    for (const oldest of this.#items.keys()) {
+      if (this.#items.size <= this.#maxSessions) break
+      this.#items.delete(oldest)
+    }
+  }
+
+  /** Drops every expired session, at most once per sweep interval, so the cost is spread thin. */
+  #sweep(now: number): void {
+    if (now - this.#lastSweep < this.#sweepInterval) return
+    this.#lastSweep = now
+    for (const [key, item] of this.#items) if (!isLive(item, now)) this.#items.delete(key)
   }
 
   #live(key: string, now: number): StoredSession | undefined {

@@ -1,419 +1,319 @@
-import { SessionConflictError, SessionTooLargeError, SessionUsageError } from './errors.js'
-import {
-  dataSize,
-  endsAt,
-  isValidDataKey,
-  needsRefresh,
-  newStoredSession,
-  toJsonValue,
-  type SessionData,
-  type SessionLifetime,
-  type StoredSession,
-} from './session.js'
-import { generateSessionId, storageKeyFor } from './session-id.js'
+import { AppliedIncrements } from './applied-increments.js'
+import type { DataCheck } from './data-check.js'
+import { SessionTooLargeError, SessionUsageError } from './errors.js'
+import type { LegacyImport } from './legacy-import.js'
+import { PendingChanges } from './pending-changes.js'
+import { ReadSet } from './read-set.js'
+import { endsAt, needsRefresh, newStoredSession, type SessionData, type SessionLifetime, type StoredSession } from './session.js'
+import type { UntypedSession } from './session-api.js'
+import { freshIdentity, incomingIdentity, mayBeStored, type Identity } from './session-identity.js'
 import type { Increment, SessionRepository } from './session-repository.js'
-import { sameJson } from './same-json.js'
-
-/** The session as a request handler sees it. Reads load lazily; writes are saved once, after the handler. */
-export interface Session {
-  /** True until the session has been saved at least once. */
-  readonly isNew: boolean
-  get<T = unknown>(key: string): Promise<T | undefined>
-  /** A copy of all data, with this request's changes applied. */
-  all(): Promise<SessionData>
-  set(key: string, value: unknown): void
-  delete(key: string): void
-  /** Adds `by` to a numeric field atomically in the store and returns the new value. */
-  increment(field: string, by?: number): Promise<number>
-  /** Moves the data to a new id and deletes the old one (call it on login). */
-  regenerate(): Promise<void>
-  /** Deletes the session and expires the cookie (call it on logout). */
-  destroy(): Promise<void>
-}
+import { assertDataKey, dataSize, isStorableNumber, toStorableValue } from './session-values.js'
 
 export interface SessionPolicy extends SessionLifetime {
   /** Refresh the idle deadline on a read when less than this fraction of the TTL is left. */
   readonly refreshThreshold: number
   /** Largest session data, as JSON bytes. */
   readonly maxBytes: number
-  /** How often a conflicting write is re-read and re-applied before giving up. */
-  readonly maxRetries: number
 }
 
-/** What the cookie should do after the request. */
-export type CookieAction =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'set'; readonly id: string; readonly maxAgeSeconds: number }
-  | { readonly kind: 'clear' }
+/** What the client's session credential should become after the request. */
+export type IdentityChange =
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'issued'; readonly id: string; readonly maxAgeSeconds: number }
+  | { readonly kind: 'ended' }
 
 /** What happened to the session during the request, for logs. */
 export type SessionOutcome = 'untouched' | 'new' | 'loaded' | 'written' | 'destroyed' | 'failed'
 
-/** A session of a previous system to move into this one, bound to one request. */
-export interface LegacyImport {
-  /** The old session's data, or null when there is none (or it expired). */
-  load(now: number): Promise<SessionData | null>
-  /** Deletes the old session once its data lives here. */
-  retire(): Promise<void>
-}
-
-type Pending = { readonly value: unknown } | { readonly removed: true }
-
-interface Current {
-  id: string
-  key: string
-  /** The stored session as last read or written; null when it is not in the store (yet). */
-  stored: StoredSession | null
-  /** Whether `stored` reflects a read (or the store is known to hold nothing under this id). */
-  known: boolean
+export interface RequestSessionParts {
+  /** A legacy session to move here; only for a request that carried no session of ours. */
+  readonly legacy?: LegacyImport | null
+  /** Checks data read from the store; refused data is treated as no session. */
+  readonly check?: DataCheck
+  /** Told when stored data was refused by `check`. */
+  readonly onInvalidData?: (reason: string) => void
 }
 
 /**
  * One request's view of one session: a unit of work over the repository.
  *
- * Created from the id a verified cookie carried (or none). Nothing touches the
- * store until the handler reads or writes; `commit()` then writes only the keys
- * that changed, guarded by the version that was read.
+ * Nothing touches the store until the handler reads or writes. Increments go to the
+ * store at once (they return the stored value) and are taken back if the request
+ * fails; every other change waits for `commit()`, which saves them in one atomic
+ * write, each read key conditioned on the value this request saw.
  */
-export class RequestSession implements Session {
-  #current: Current | null = null
-  readonly #pending = new Map<string, Pending>()
-  #retiredKeys: string[] = []
-  #dirtyExpiry = false
-  #destroyed = false
-  #regenerated = false
-  #touched = false
-  #identifying: Promise<Current> | null = null
-  #loading: Promise<Current> | null = null
+export class RequestSession implements UntypedSession {
+  #identity: Identity | null = null
+  #identifying: Promise<Identity> | null = null
+  #loading: Promise<Identity> | null = null
+  readonly #pending = new PendingChanges()
+  readonly #reads = new ReadSet()
+  readonly #increments = new AppliedIncrements()
+  /** Storage keys this request ends (logout, or the old id on login), deleted after the save. */
+  readonly #retiredKeys: string[] = []
   /** Deadlines carried over by regenerate(), so a new id does not extend the absolute lifetime. */
   #inherited: StoredSession | null = null
-  #legacyState: 'unread' | 'absent' | 'imported' = 'unread'
-  #retireLegacy = false
-  #legacyRetired = false
+  /** The stored idle deadline moved during this request, so the cookie's Max-Age must follow. */
+  #expiryMoved = false
+  #ended = false
+  #issued = false
+  #touched = false
+  #wasRead = false
+  readonly #legacy: LegacyImport | null
+  readonly #check: DataCheck | undefined
+  readonly #onInvalidData: ((reason: string) => void) | undefined
 
   constructor(
     private readonly repository: SessionRepository,
     private readonly policy: SessionPolicy,
     private readonly nowSeconds: () => number,
     private readonly incomingId: string | null,
-    /** Only consulted when the request carried no valid session of ours. */
-    private readonly legacy: LegacyImport | null = null,
-  ) {}
-
-  /** Whether this request moved a legacy session here and deleted the old one. */
-  get legacyRetired(): boolean {
-    return this.#legacyRetired
+    parts: RequestSessionParts = {},
+  ) {
+    this.#legacy = parts.legacy ?? null
+    this.#check = parts.check
+    this.#onInvalidData = parts.onInvalidData
   }
 
   get isNew(): boolean {
-    return this.#current?.stored == null
+    return this.#identity?.stored == null
+  }
+
+  /** Whether the handler read anything of the session, so its response depends on it. */
+  get wasRead(): boolean {
+    return this.#wasRead
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
-    const data = await this.all()
-    return data[key] as T | undefined
+    this.#wasRead = true
+    const identity = await this.#load()
+    const change = this.#pending.get(key)
+    if (change) return 'removed' in change ? undefined : (structuredClone(change.value) as T)
+    const data = identity.stored?.data
+    const value = data && Object.hasOwn(data, key) ? data[key] : undefined
+    this.#reads.saw(key, value)
+    return structuredClone(value) as T | undefined
   }
 
   async all(): Promise<SessionData> {
-    await this.#importLegacy()
-    const current = await this.#load()
-    const data: SessionData = structuredClone({ ...(current.stored?.data ?? {}) })
-    for (const [k, p] of this.#pending) {
-      if ('removed' in p) delete data[k]
-      else data[k] = structuredClone(p.value)
-    }
-    return data
+    this.#wasRead = true
+    const identity = await this.#load()
+    this.#reads.sawAll(identity.stored?.data ?? {})
+    return structuredClone(this.#pending.applyTo(identity.stored?.data ?? null))
   }
 
   set(key: string, value: unknown): void {
-    assertKey(key)
-    const json = toJsonValue(value)
+    assertDataKey(key)
+    this.#pending.set(key, toStorableValue(value))
     this.#touched = true
-    this.#pending.set(key, json === undefined ? { removed: true } : { value: json })
   }
 
   delete(key: string): void {
-    assertKey(key)
+    assertDataKey(key)
+    this.#pending.remove(key)
     this.#touched = true
-    this.#pending.set(key, { removed: true })
   }
 
   async increment(field: string, by = 1): Promise<number> {
-    assertKey(field)
-    if (!Number.isFinite(by)) throw new SessionUsageError('increment needs a finite number')
+    assertDataKey(field)
+    if (typeof by !== 'number' || !isStorableNumber(by)) throw new SessionUsageError('increment needs a finite number')
+    this.#wasRead = true
     this.#touched = true
-    await this.#importLegacy()
-    const current = await this.#identify()
-    const local = this.#pending.get(field)
-    if (current.stored !== null || (!current.known && local === undefined)) {
+    await this.#legacy?.importInto(this.#pending)
+    // A key this request already set or deleted counts from that: set then increment is the set value + by.
+    if (this.#pending.has(field)) return this.#pending.addTo(field, by)
+    const identity = await this.#identify()
+    if (mayBeStored(identity)) {
       const now = this.nowSeconds()
-      const result = await this.repository.increment(current.key, field, by, now + this.policy.ttlSeconds, now)
+      const result = await this.repository.increment(identity.key, field, by, now + this.policy.ttlSeconds, now)
       if (result !== null) {
-        this.#afterIncrement(current, field, result, now)
+        this.#increments.record({ key: identity.key, field, by, previous: result.previous })
+        this.#afterIncrement(identity, field, result, now)
         return result.value
       }
       // Unknown or expired id: never adopted. Start over under a new id.
       await this.#startFresh()
     }
-    // Not stored yet: count locally; commit() creates the session with the total.
-    const base = this.#pending.get(field)
-    const start = base && 'value' in base ? base.value : (this.#current?.stored?.data[field] ?? 0)
-    if (typeof start !== 'number') throw new SessionUsageError(`session field "${field}" is not a number`)
-    const value = start + by
-    this.#pending.set(field, { value })
-    return value
+    // Nothing stored yet: count here; commit() creates the session with the total.
+    return this.#pending.addTo(field, by)
   }
 
   async regenerate(): Promise<void> {
-    await this.#importLegacy()
-    const current = await this.#load()
-    const data = await this.all()
-    if (current.stored !== null) this.#retiredKeys.push(current.key)
-    const id = generateSessionId()
-    this.#current = { id, key: await storageKeyFor(id), stored: null, known: true }
+    const identity = await this.#load()
+    const data = this.#pending.applyTo(identity.stored?.data ?? null)
+    if (mayBeStored(identity)) this.#retiredKeys.push(identity.key)
+    // Calling it again in one request keeps the deadlines of the session it started from.
+    this.#inherited = identity.stored ?? this.#inherited
+    this.#identity = await freshIdentity()
     this.#pending.clear()
-    for (const [k, v] of Object.entries(data)) this.#pending.set(k, { value: v })
-    this.#inherited = current.stored
-    this.#regenerated = true
+    this.#reads.clear()
+    for (const [key, value] of Object.entries(data)) this.#pending.set(key, value)
+    this.#issued = true
     this.#touched = true
-    this.#destroyed = false
+    this.#ended = false
   }
 
   async destroy(): Promise<void> {
-    if (this.legacy && this.incomingId === null) this.#retireLegacy = true
-    const current = await this.#identify()
-    if (current.stored !== null || !current.known) this.#retiredKeys.push(current.key)
-    this.#current = null
+    this.#legacy?.markForRetirement()
+    const identity = await this.#identify()
+    if (mayBeStored(identity)) this.#retiredKeys.push(identity.key)
+    this.#identity = null
     this.#pending.clear()
+    this.#reads.clear()
     this.#inherited = null
-    this.#destroyed = true
+    this.#ended = true
     this.#touched = true
   }
 
   /**
-   * Saves this request's changes. Returns what the cookie should do. Throws
-   * SessionTooLargeError, SessionConflictError or a store error, in which case
-   * nothing of the pending changes was written.
+   * Saves this request's changes: all of them, or, when it throws (SessionTooLargeError,
+   * SessionConflictError, a store error), none, its increments taken back.
    */
-  async commit(): Promise<{ cookie: CookieAction; outcome: SessionOutcome }> {
-    if (!this.#touched && this.#current?.stored == null) {
-      return { cookie: { kind: 'none' }, outcome: this.#current?.known ? 'loaded' : 'untouched' }
-    }
+  async commit(): Promise<{ identity: IdentityChange; outcome: SessionOutcome }> {
     const now = this.nowSeconds()
-    let outcome: SessionOutcome = this.#current?.stored ? 'loaded' : 'untouched'
+    try {
+      const outcome = await this.#save(now)
+      for (const key of this.#retiredKeys) await this.repository.delete(key)
+      await this.#legacy?.retireIfMarked()
+      return this.#result(outcome, now)
+    } catch (error) {
+      await this.#increments.undo(this.repository, now + this.policy.ttlSeconds, now)
+      throw error
+    }
+  }
 
+  /** Whether the legacy session was deleted by this request. */
+  get legacyRetired(): boolean {
+    return this.#legacy?.retired ?? false
+  }
+
+  async #save(now: number): Promise<SessionOutcome> {
+    if (!this.#touched && !this.#identity?.stored) return this.#wasRead ? 'loaded' : 'untouched'
     if (this.#pending.size > 0) {
-      let current = await this.#load()
-      if (current.stored === null) {
-        await this.#create(current, now)
-        // The old session's data now lives here; drop the original.
-        if (this.#legacyState === 'imported') this.#retireLegacy = true
-      } else {
-        current = await this.#writeChanges(current, now)
-      }
-      outcome = 'written'
-    } else if (this.#current?.stored && this.#current.known && !this.#dirtyExpiry) {
-      const current = this.#current
-      const stored = current.stored!
-      if (needsRefresh(stored, now, this.policy.ttlSeconds, this.policy.refreshThreshold)) {
-        const version = await this.repository.update(
-          current.key,
-          { set: {}, remove: [], expires: now + this.policy.ttlSeconds },
-          now,
-        )
-        if (version !== null) {
-          current.stored = { ...stored, expires: now + this.policy.ttlSeconds, version }
-          this.#dirtyExpiry = true
-          outcome = 'written'
-        }
-      }
-    } else if (this.#dirtyExpiry) {
-      outcome = 'written'
+      const identity = await this.#load()
+      if (identity.state === 'new') await this.#create(identity, now)
+      else await this.#writeChanges(identity, now)
+      return 'written'
     }
+    if (this.#ended) return 'destroyed'
+    const identity = this.#identity
+    const stored = identity?.stored
+    if (identity?.state === 'read' && stored && !this.#expiryMoved &&
+        needsRefresh(stored, now, this.policy.ttlSeconds, this.policy.refreshThreshold)) {
+      const expires = now + this.policy.ttlSeconds
+      const version = await this.repository.update(identity.key, { set: {}, remove: [], expires }, now)
+      if (version !== null) {
+        identity.stored = { ...stored, expires, version }
+        this.#expiryMoved = true
+      }
+    }
+    return this.#expiryMoved ? 'written' : 'loaded'
+  }
 
-    for (const key of this.#retiredKeys) await this.repository.delete(key)
-    if (this.#retireLegacy && this.legacy) {
-      await this.legacy.retire()
-      this.#legacyRetired = true
+  #result(outcome: SessionOutcome, now: number): { identity: IdentityChange; outcome: SessionOutcome } {
+    if (this.#ended && this.#identity === null) {
+      return { identity: this.incomingId !== null ? { kind: 'ended' } : { kind: 'unchanged' }, outcome: 'destroyed' }
     }
-    if (this.#destroyed && this.#current === null) {
-      return { cookie: this.incomingId !== null ? { kind: 'clear' } : { kind: 'none' }, outcome: 'destroyed' }
-    }
-    const current = this.#current
-    if (current?.stored && (this.#dirtyExpiry || this.#regenerated)) {
+    const identity = this.#identity
+    if (identity?.stored && (this.#expiryMoved || this.#issued)) {
+      const maxAgeSeconds = Math.max(0, endsAt(identity.stored) - now)
       return {
-        cookie: { kind: 'set', id: current.id, maxAgeSeconds: Math.max(0, endsAt(current.stored) - now) },
+        identity: { kind: 'issued', id: identity.id, maxAgeSeconds },
         outcome: outcome === 'written' && this.incomingId === null ? 'new' : outcome,
       }
     }
-    return { cookie: { kind: 'none' }, outcome }
+    return { identity: { kind: 'unchanged' }, outcome }
   }
 
-  async #create(current: Current, now: number): Promise<void> {
-    const data = this.#merged(null)
-    this.#checkSize(data)
+  async #create(identity: Identity, now: number): Promise<void> {
+    const data = this.#checkedData(null)
+    const fresh = newStoredSession(identity.key, data, now, this.policy)
     const inherited = this.#inherited
-    const fresh = newStoredSession(current.key, data, now, this.policy)
     const stored = inherited ? { ...fresh, createdAt: inherited.createdAt, maxExpires: inherited.maxExpires } : fresh
     await this.repository.create(stored)
-    current.stored = stored
-    current.known = true
+    identity.state = 'read'
+    identity.stored = stored
     this.#pending.clear()
-    this.#dirtyExpiry = true
+    this.#expiryMoved = true
+    // The old session's data now lives here; the original can go.
+    if (this.#legacy?.imported) this.#legacy.markForRetirement()
   }
 
-  async #writeChanges(current: Current, now: number): Promise<Current> {
-    let snapshot = current.stored!
-    for (let attempt = 0; ; attempt++) {
-      const data = this.#merged(snapshot)
-      this.#checkSize(data)
-      const set: SessionData = {}
-      const remove: string[] = []
-      for (const [k, p] of this.#pending) {
-        if ('removed' in p) remove.push(k)
-        else set[k] = p.value
-      }
-      const expires = now + this.policy.ttlSeconds
-      try {
-        const version = await this.repository.update(
-          current.key,
-          { set, remove, expires, expectedVersion: snapshot.version },
-          now,
-        )
-        if (version === null) {
-          // Expired or deleted while we worked: the changes start a new session.
-          await this.#startFresh()
-          await this.#create(this.#current!, now)
-          return this.#current!
-        }
-        current.stored = { ...snapshot, data, expires, version }
-        this.#pending.clear()
-        this.#dirtyExpiry = true
-        return current
-      } catch (error) {
-        if (!(error instanceof SessionConflictError) || attempt >= this.policy.maxRetries) throw error
-        const latest = await this.repository.load(current.key, now)
-        if (latest === null) {
-          await this.#startFresh()
-          await this.#create(this.#current!, now)
-          return this.#current!
-        }
-        // Another request wrote meanwhile. Its keys are kept; ours are re-applied
-        // only if it left them as we read them, else its write would be lost.
-        for (const k of this.#pending.keys()) {
-          if (!sameJson(latest.data[k], snapshot.data[k])) {
-            throw new SessionConflictError(`session key "${k}" was changed by another request`)
-          }
-        }
-        snapshot = latest
-        current.stored = latest
-        // A little random wait spreads out writers that keep colliding.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)))
-      }
+  /** One atomic write of every pending key; a key this request read must still hold what it saw. */
+  async #writeChanges(identity: Identity, now: number): Promise<void> {
+    const snapshot = identity.stored!
+    const data = this.#checkedData(snapshot.data)
+    const expires = now + this.policy.ttlSeconds
+    const expect = this.#reads.expectationsFor(this.#pending.keys())
+    const version = await this.repository.update(identity.key, { ...this.#pending.toWrites(), expires, expect }, now)
+    if (version === null) {
+      // Expired or deleted while we worked: the changes start a new session.
+      await this.#startFresh()
+      await this.#create(this.#identity!, now)
+      return
     }
+    identity.stored = { ...snapshot, data, expires, version }
+    this.#pending.clear()
+    this.#expiryMoved = true
   }
 
-  #merged(base: StoredSession | null): SessionData {
-    const data: SessionData = { ...(base?.data ?? {}) }
-    for (const [k, p] of this.#pending) {
-      if ('removed' in p) delete data[k]
-      else data[k] = p.value
-    }
+  #checkedData(base: Readonly<SessionData> | null): SessionData {
+    const data = this.#pending.applyTo(base)
+    const size = dataSize(data)
+    if (size > this.policy.maxBytes) throw new SessionTooLargeError(size, this.policy.maxBytes)
     return data
   }
 
-  #checkSize(data: SessionData): void {
-    const size = dataSize(data)
-    if (size > this.policy.maxBytes) throw new SessionTooLargeError(size, this.policy.maxBytes)
-  }
-
-  #afterIncrement(current: Current, field: string, result: Increment, now: number): void {
-    const { value, version, maxExpires } = result
+  #afterIncrement(identity: Identity, field: string, result: Increment, now: number): void {
     const expires = now + this.policy.ttlSeconds
-    const stored = current.stored
+    const stored = identity.stored
     if (stored) {
-      // Adopt the new version only when ours was the sole write since the read;
-      // otherwise keep the old one so a later versioned write re-reads first.
-      const nextVersion = version === stored.version + 1 ? version : stored.version
-      current.stored = { ...stored, data: { ...stored.data, [field]: value }, expires, version: nextVersion }
+      const data = Object.fromEntries([...Object.entries(stored.data), [field, result.value]])
+      identity.stored = { ...stored, data, expires, version: result.version }
     } else {
-      // Known to exist now, though not read: keep it unread but remember the deadline.
-      current.stored = {
-        key: current.key,
-        data: { [field]: value },
-        createdAt: now,
-        expires,
-        maxExpires,
-        version,
-      }
-      current.known = false
+      // Known to exist now, though not read: remember the deadlines for the cookie.
+      const { maxExpires, version } = result
+      identity.stored = { key: identity.key, data: {}, createdAt: now, expires, maxExpires, version }
+      identity.state = 'exists'
     }
-    this.#pending.delete(field)
-    this.#dirtyExpiry = true
+    this.#reads.replace(field, result.value)
+    this.#expiryMoved = true
   }
 
-  /** Brings in a legacy session's data as pending changes, once, when the request has no session of ours. */
-  async #importLegacy(): Promise<void> {
-    if (!this.legacy || this.#legacyState !== 'unread' || this.incomingId !== null) return
-    this.#legacyState = 'absent'
-    const data = await this.legacy.load(this.nowSeconds())
-    if (!data) return
-    for (const [k, v] of Object.entries(data)) {
-      if (!this.#pending.has(k) && isValidDataKey(k)) this.#pending.set(k, { value: toJsonValue(v) })
-    }
-    this.#legacyState = 'imported'
-  }
-
-  /** The current id and key, without reading the store. */
-  async #identify(): Promise<Current> {
-    if (this.#current) return this.#current
-    // Parallel calls in one request (Promise.all of two gets) must agree on one identity.
-    this.#identifying ??= this.#resolveIdentity().finally(() => (this.#identifying = null))
+  /** The current id and key, without reading the store. Parallel calls agree on one identity. */
+  #identify(): Promise<Identity> {
+    if (this.#identity) return Promise.resolve(this.#identity)
+    this.#identifying ??= (this.incomingId !== null && !this.#ended ? incomingIdentity(this.incomingId) : freshIdentity())
+      .then((identity) => (this.#identity = identity))
+      .finally(() => (this.#identifying = null))
     return this.#identifying
   }
 
-  async #resolveIdentity(): Promise<Current> {
-    if (this.incomingId !== null && !this.#destroyed) {
-      this.#current = {
-        id: this.incomingId,
-        key: await storageKeyFor(this.incomingId),
-        stored: null,
-        known: false,
-      }
-    } else {
-      const id = generateSessionId()
-      this.#current = { id, key: await storageKeyFor(id), stored: null, known: true }
-    }
-    return this.#current
-  }
-
-  /** The current session, read from the store if it has not been read yet. */
-  async #load(): Promise<Current> {
-    const current = await this.#identify()
-    if (current.known) return current
-    // Parallel reads in one request share one GetItem.
-    this.#loading ??= this.#read(current).finally(() => (this.#loading = null))
+  /** The current session, read from the store once (parallel reads share the call), legacy data brought in. */
+  async #load(): Promise<Identity> {
+    await this.#legacy?.importInto(this.#pending)
+    const identity = await this.#identify()
+    if (identity.state === 'read' || identity.state === 'new') return identity
+    this.#loading ??= this.#read(identity).finally(() => (this.#loading = null))
     return this.#loading
   }
 
-  async #read(current: Current): Promise<Current> {
-    const stored = await this.repository.load(current.key, this.nowSeconds())
-    if (stored === null) {
+  async #read(identity: Identity): Promise<Identity> {
+    const stored = await this.repository.load(identity.key, this.nowSeconds())
+    const checked = stored && this.#check ? await this.#check(stored.data) : null
+    if (checked && !checked.ok) this.#onInvalidData?.(checked.reason)
+    if (stored === null || (checked && !checked.ok)) {
       await this.#startFresh()
-      return this.#current!
+      return this.#identity!
     }
-    current.stored = stored
-    current.known = true
-    return current
+    identity.state = 'read'
+    identity.stored = checked?.ok ? { ...stored, data: checked.data } : stored
+    return identity
   }
 
   /** Drops an id the store does not know and continues under a new one, keeping pending changes. */
   async #startFresh(): Promise<void> {
-    const id = generateSessionId()
-    this.#current = { id, key: await storageKeyFor(id), stored: null, known: true }
+    this.#identity = await freshIdentity()
   }
-}
-
-function assertKey(key: string): void {
-  if (!isValidDataKey(key)) throw new SessionUsageError(`session keys must be 1 to 255 characters, got "${String(key).slice(0, 20)}"`)
 }

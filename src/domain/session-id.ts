@@ -1,29 +1,11 @@
 // Session ids and the storage keys derived from them. Web Crypto only, so this
 // runs on every runtime Hono supports.
+import { toBase64Url } from './base64.js'
 
 const ID_BYTES = 32 // 256 bits from the CSPRNG; OWASP asks for at least 64 bits of entropy.
 
 /** A session id: 43 base64url characters. */
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/
-
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const b of bytes) binary += String.fromCharCode(b)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null
-  const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4)
-  try {
-    const binary = atob(padded)
-    const out = new Uint8Array(binary.length)
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-    return out
-  } catch {
-    return null
-  }
-}
 
 export function generateSessionId(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(ID_BYTES)))

@@ -1,16 +1,30 @@
 import type { SessionData, StoredSession } from './session.js'
 
-/** What one write changes: top-level keys to set or remove, and the new idle deadline. */
+/**
+ * What one write changes: top-level keys to set or remove, and the new idle
+ * deadline; and what it depends on.
+ *
+ * Conditions are per key. A key in `expect` must still hold exactly the value given
+ * (compared as JSON; `undefined` means the key must be absent), else the whole write
+ * fails with SessionConflictError and nothing of it is applied. Keys the request did
+ * not read are not in `expect`: writes to them are blind, and the last writer wins
+ * for that key. Writes to different keys never conflict.
+ */
 export interface SessionChange {
   readonly set: Readonly<SessionData>
   readonly remove: readonly string[]
   readonly expires: number
-  /** When given, the write only happens if the stored version still equals it. */
+  /** Read-modify-write preconditions: key → the value this request read (undefined: absent). */
+  readonly expect?: ReadonlyMap<string, unknown>
+  /** When given, the write only happens if the stored version still equals it (whole-item writes). */
   readonly expectedVersion?: number
 }
 
 export interface Increment {
+  /** The field's value after this increment. */
   readonly value: number
+  /** Its value before; undefined when the increment created the field. */
+  readonly previous: number | undefined
   readonly version: number
   /** The session's absolute deadline, so the caller can cap the cookie without a read. */
   readonly maxExpires: number
@@ -21,10 +35,12 @@ export interface Increment {
  * `now` is epoch seconds; a session whose deadlines have passed counts as absent
  * for every operation, even while it is still physically stored.
  *
- * Every write bumps the version by one.
+ * Every write is atomic (all of its change or none) and bumps the version by one.
+ * Values are already checked by the domain (see session-values.ts), so every
+ * adapter stores the same things.
  */
 export interface SessionRepository {
-  /** The live session under `key`, or null. */
+  /** The live session under `key`, or null. Strongly consistent. */
   load(key: string, now: number): Promise<StoredSession | null>
 
   /** Stores a new session. Throws SessionConflictError when the key is already taken. */
@@ -32,15 +48,18 @@ export interface SessionRepository {
 
   /**
    * Applies a change to a live session and returns its new version, or null when
-   * there is no live session under `key`. Throws SessionConflictError when
-   * `expectedVersion` is given and no longer matches.
+   * there is no live session under `key`. Throws SessionConflictError when one of
+   * the change's conditions no longer holds. Any number of keys is accepted; an
+   * adapter whose single-call limits a change exceeds must still apply it
+   * atomically (DynamoDB: a read and a version-guarded whole-item write).
    */
   update(key: string, change: SessionChange, now: number): Promise<number | null>
 
   /**
    * Atomically adds `by` to the number under `field` (absent counts as 0) and
-   * moves the idle deadline to `expires`. Returns the new value, or null when
-   * there is no live session under `key`.
+   * moves the idle deadline to `expires`. Returns the new and the previous value,
+   * or null when there is no live session under `key`. Throws SessionUsageError
+   * when the field holds something other than a number.
    */
   increment(key: string, field: string, by: number, expires: number, now: number): Promise<Increment | null>
 

@@ -27,7 +27,7 @@ export interface SessionLifetime {
 
 export const toEpochSeconds = (ms: number): number => Math.floor(ms / 1000)
 
-/** A session is live while both deadlines lie in the future. */
+/** The liveness rule, the one place it is written: a session is live while both deadlines lie in the future. */
 export const isLive = (s: Pick<StoredSession, 'expires' | 'maxExpires'>, now: number): boolean =>
   s.expires > now && s.maxExpires > now
 
@@ -64,25 +64,3 @@ export function needsRefresh(
 ): boolean {
   return s.expires - now < ttlSeconds * threshold
 }
-
-/**
- * Data keys become DynamoDB map keys and expression attribute names, which
- * must be non-empty; the cap keeps one key from eating the size budget.
- */
-export const MAX_KEY_LENGTH = 255
-export const isValidDataKey = (key: string): boolean =>
-  typeof key === 'string' && key.length > 0 && key.length <= MAX_KEY_LENGTH
-
-/**
- * Copies a value through JSON so every adapter stores the same thing: dates
- * become strings, undefined members vanish, NaN becomes null.
- */
-export function toJsonValue(value: unknown): unknown {
-  if (value === undefined) return undefined
-  const text = JSON.stringify(value)
-  return text === undefined ? undefined : JSON.parse(text)
-}
-
-/** Size of the data as JSON, in bytes: what the size limit counts. */
-export const dataSize = (data: SessionData): number =>
-  new TextEncoder().encode(JSON.stringify(data)).byteLength

@@ -1,10 +1,14 @@
-import { fromBase64Url, SESSION_ID_PATTERN, toBase64Url } from '../domain/session-id.js'
-import { lazyHmacKeys } from './hmac-keys.js'
+import { fromBase64, toBase64Url } from '../domain/base64.js'
+import { SESSION_ID_PATTERN } from '../domain/session-id.js'
+import { lazyHmacKeys, signedByAny } from './hmac-keys.js'
 
 /**
  * Signs session ids with HMAC-SHA256 (Web Crypto). The first secret signs;
  * every secret verifies, so keys rotate without logging anyone out.
  * Cookie value: `<id>.<signature>`, both base64url.
+ *
+ * Our own signer rather than hono/cookie's signed helpers: those take a single
+ * secret, so rotating it would log every visitor out.
  */
 export interface CookieSigner {
   sign(id: string): Promise<string>
@@ -28,14 +32,9 @@ export function createCookieSigner(secrets: readonly string[]): CookieSigner {
       const match = VALUE_PATTERN.exec(value)
       if (!match) return null
       const id = match[1]!
-      const signature = fromBase64Url(match[2]!)
+      const signature = fromBase64(match[2]!)
       if (!signature || !SESSION_ID_PATTERN.test(id)) return null
-      const data = new TextEncoder().encode(id)
-      for (const key of await getKeys()) {
-        // crypto.subtle.verify compares in constant time.
-        if (await crypto.subtle.verify('HMAC', key, signature, data)) return id
-      }
-      return null
+      return (await signedByAny(await getKeys(), signature, id)) ? id : null
     },
   }
 }

@@ -1,13 +1,14 @@
-import { lazyHmacKeys } from './hmac-keys.js'
+import { fromBase64 } from '../domain/base64.js'
+import { lazyHmacKeys, signedByAny } from './hmac-keys.js'
 
 /**
  * Verifies cookies signed by express-session (through the cookie-signature
  * package): `s:` + id + `.` + base64 HMAC-SHA256 of the id without padding,
- * URL-encoded. Web Crypto only; crypto.subtle.verify compares in constant time.
+ * URL-encoded. Web Crypto only.
  */
 export interface ExpressCookieVerifier {
-  /** The express-session id when the raw cookie value verifies with one of the secrets, else null. */
-  verify(raw: string): Promise<string | null>
+  /** The express-session id when the cookie value verifies with one of the secrets, else null. */
+  verify(value: string): Promise<string | null>
 }
 
 export function createExpressCookieVerifier(secrets: readonly string[]): ExpressCookieVerifier {
@@ -15,34 +16,25 @@ export function createExpressCookieVerifier(secrets: readonly string[]): Express
   const getKeys = lazyHmacKeys(secrets, ['verify'])
   return {
     async verify(raw) {
-      let value: string
-      try {
-        value = decodeURIComponent(raw)
-      } catch {
-        return null
-      }
-      if (!value.startsWith('s:') || value.length > 512) return null
+      const value = decodeOnce(raw)
+      if (value === null || !value.startsWith('s:') || value.length > 512) return null
       const dot = value.lastIndexOf('.')
       if (dot <= 2) return null
       const id = value.slice(2, dot)
-      const signature = decodeBase64(value.slice(dot + 1))
+      const encoded = value.slice(dot + 1)
+      // express-session signs with the standard alphabet; a base64url look-alike is not its signature.
+      const signature = /^[A-Za-z0-9+/]+$/.test(encoded) ? fromBase64(encoded) : null
       if (!signature || signature.byteLength !== 32) return null
-      const data = new TextEncoder().encode(id)
-      for (const key of await getKeys()) {
-        if (await crypto.subtle.verify('HMAC', key, signature, data)) return id
-      }
-      return null
+      return (await signedByAny(await getKeys(), signature, id)) ? id : null
     },
   }
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9+/]+$/.test(text)) return null
+/** The value URL-decoded, whether or not the cookie parser already did it. */
+function decodeOnce(value: string): string | null {
+  if (!value.includes('%')) return value
   try {
-    const binary = atob(text + '='.repeat((4 - (text.length % 4)) % 4))
-    const out = new Uint8Array(binary.length)
-    for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-    return out
+    return decodeURIComponent(value)
   } catch {
     return null
   }

@@ -11,3 +11,15 @@ export function lazyHmacKeys(secrets: readonly string[], usages: KeyUsage[]): ()
       ),
     ))
 }
+
+/**
+ * Whether any of the keys signed `data` with `signature`; the first key that does
+ * ends the search. crypto.subtle.verify compares in constant time.
+ */
+export async function signedByAny(keys: readonly CryptoKey[], signature: BufferSource, data: string): Promise<boolean> {
+  const bytes = new TextEncoder().encode(data)
+  for (const key of keys) {
+    if (await crypto.subtle.verify('HMAC', key, signature, bytes)) return true
+  }
+  return false
+}

@@ -1,3 +1,6 @@
+import type { Context } from 'hono'
+import { generateCookie, getCookie } from 'hono/cookie'
+
 /** Cookie attributes for the session cookie (RFC 6265bis). */
 export type SameSite = 'Strict' | 'Lax' | 'None'
 
@@ -16,29 +19,30 @@ export interface CookieSettings {
 export const cookieNameFor = (settings: CookieSettings, secure: boolean): string =>
   secure ? `__Host-${settings.name}` : settings.name
 
-/** The first value of `name` in a Cookie header, or null. Never throws. */
-export function readCookie(header: string | undefined, name: string, maxLength: number): string | null {
-  if (!header || header.length > maxLength) return null
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq < 0) continue
-    if (part.slice(0, eq).trim() !== name) continue
-    let value = part.slice(eq + 1).trim()
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
-    return value
-  }
-  return null
+/** The first value of `name` in the request's Cookie header, or null; nothing from an over-long header. Never throws. */
+export function readCookie(c: Context, name: string, maxHeaderLength: number): string | null {
+  const header = c.req.header('cookie')
+  if (!header || header.length > maxHeaderLength) return null
+  return getCookie(c, name) ?? null
 }
 
+/**
+ * A Set-Cookie line through hono's serialiser, which checks the `__Host-` rules and
+ * refuses attribute injection. A Max-Age of 0 or less clears the cookie.
+ */
 export function serializeSessionCookie(
   name: string,
   value: string,
   options: { maxAgeSeconds: number; secure: boolean; sameSite: SameSite },
 ): string {
-  const parts = [`${name}=${value}`, `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`, 'Path=/', 'HttpOnly']
-  // SameSite=None is only honoured together with Secure.
-  if (options.secure || options.sameSite === 'None') parts.push('Secure')
-  parts.push(`SameSite=${options.sameSite}`)
-  if (options.maxAgeSeconds <= 0) parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT')
-  return parts.join('; ')
+  const maxAge = Math.max(0, Math.floor(options.maxAgeSeconds))
+  return generateCookie(name, value, {
+    maxAge,
+    path: '/',
+    httpOnly: true,
+    // SameSite=None is only honoured together with Secure.
+    secure: options.secure || options.sameSite === 'None',
+    sameSite: options.sameSite,
+    ...(maxAge === 0 ? { expires: new Date(0) } : {}),
+  })
 }

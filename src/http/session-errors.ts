@@ -3,27 +3,44 @@ import {
   SessionConflictError,
   SessionStoreUnavailableError,
   SessionTooLargeError,
+  SessionUsageError,
 } from '../domain/errors.js'
 
 /** Seconds a client is asked to wait after a store outage. */
 const RETRY_AFTER_SECONDS = 2
 
 /**
- * The response for a session error, or null when the error is not one of ours.
- * Use it in `app.onError` so failures inside handlers get the same answers as
- * failures while saving.
+ * The response for a session error, or null when the error is not one of ours: the
+ * one mapping from session failures to HTTP answers. The middleware uses it for
+ * failures while saving; use it in `app.onError` so failures inside handlers get
+ * the same answers. A request answered this way saved nothing of its session changes.
+ *
+ * @example
+ *   app.onError((error, c) => sessionErrorResponse(error, c) ?? c.text('Internal Server Error', 500))
  */
 export function sessionErrorResponse(error: unknown, c: Context): Response | null {
+  const response = responseFor(error, c)
+  if (response) {
+    c.set('sessionOutcome', 'failed')
+    c.header('Cache-Control', 'no-store')
+  }
+  return response
+}
+
+function responseFor(error: unknown, c: Context): Response | null {
   if (error instanceof SessionStoreUnavailableError) {
     c.header('Retry-After', String(RETRY_AFTER_SECONDS))
-    c.header('Cache-Control', 'no-store')
     return c.text('Session store unavailable, please retry shortly.', 503)
   }
   if (error instanceof SessionConflictError) {
-    return c.text('The session was changed by another request; please retry.', 409)
+    return c.text('The session was changed by another request; nothing was saved, please retry.', 409)
   }
   if (error instanceof SessionTooLargeError) {
     return c.text('Session data too large; nothing was saved.', 413)
+  }
+  if (error instanceof SessionUsageError) {
+    // Values that reach the session usually come from the request (a form field, JSON).
+    return c.text(`Session data refused: ${error.message.slice(0, 200)}; nothing was saved.`, 400)
   }
   return null
 }

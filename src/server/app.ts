@@ -8,7 +8,8 @@ import { healthRoutes, type ReadinessCheck } from './health-routes.js'
 import { requestLog, type Logger } from './request-log.js'
 import { requestOrigin } from '../http/request-scheme.js'
 import { sessionErrorResponse } from '../http/session-errors.js'
-import { sessionMiddleware, type SessionEnv, type SessionMiddlewareOptions } from '../http/session-middleware.js'
+import { sessionMiddleware, type SessionEnv } from '../http/session-middleware.js'
+import type { SessionMiddlewareOptions } from '../http/session-options.js'
 
 export interface AppOptions {
   readonly session: SessionMiddlewareOptions
@@ -47,10 +48,7 @@ export function createApp(options: AppOptions): Hono<SessionEnv> {
     // Refusals by Hono's middleware (csrf's 403) carry their own response; they are not failures.
     if (error instanceof HTTPException) return error.getResponse()
     const response = sessionErrorResponse(error, c)
-    if (response) {
-      c.set('sessionOutcome', 'failed')
-      return response
-    }
+    if (response) return response
     logger?.error({ err: { name: error.name, message: error.message } }, 'unhandled error')
     return c.text('Internal Server Error', 500)
   })

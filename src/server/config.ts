@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { COOKIE_NAME_PATTERN, MIN_SECRET_LENGTH, SESSION_DEFAULTS } from '../http/session-options.js'
 
 /** A stable development secret, so cookies survive restarts; refused in production. */
 export const DEVELOPMENT_SECRET = 'development-only-secret-change-me-0123456789'
@@ -31,21 +32,21 @@ const EnvSchema = z
       .default('sessions'),
     SESSION_CREATE_TABLE: flag('SESSION_CREATE_TABLE', true),
     SESSION_SECRET: z.string().optional(),
-    SESSION_TTL_SECONDS: int('SESSION_TTL_SECONDS', 86_400, 1, 31_536_000),
-    SESSION_MAX_AGE_SECONDS: int('SESSION_MAX_AGE_SECONDS', 604_800, 1, 31_536_000),
+    SESSION_TTL_SECONDS: int('SESSION_TTL_SECONDS', SESSION_DEFAULTS.ttlSeconds, 1, 31_536_000),
+    SESSION_MAX_AGE_SECONDS: int('SESSION_MAX_AGE_SECONDS', SESSION_DEFAULTS.maxAgeSeconds, 1, 31_536_000),
     SESSION_REFRESH_THRESHOLD: z.coerce
       .number({ error: 'SESSION_REFRESH_THRESHOLD must be a number between 0 and 1' })
       .min(0, 'SESSION_REFRESH_THRESHOLD must be a number between 0 and 1')
       .max(1, 'SESSION_REFRESH_THRESHOLD must be a number between 0 and 1')
-      .default(0.5),
-    SESSION_MAX_BYTES: int('SESSION_MAX_BYTES', 131_072, 256, 358_400),
+      .default(SESSION_DEFAULTS.refreshThreshold),
+    SESSION_MAX_BYTES: int('SESSION_MAX_BYTES', SESSION_DEFAULTS.maxBytes, 256, 358_400),
     SESSION_COOKIE_NAME: z
       .string()
-      .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'SESSION_COOKIE_NAME must be a cookie token (letters, digits, -, _)')
-      .default('sid'),
+      .regex(COOKIE_NAME_PATTERN, 'SESSION_COOKIE_NAME must be a cookie token (letters, digits, -, _)')
+      .default(SESSION_DEFAULTS.cookieName),
     SESSION_SAME_SITE: z
       .enum(['Strict', 'Lax', 'None'], { error: 'SESSION_SAME_SITE must be Strict, Lax or None' })
-      .default('Lax'),
+      .default(SESSION_DEFAULTS.sameSite),
     TRUST_PROXY: flag('TRUST_PROXY', false),
     DYNAMODB_TIMEOUT_MS: int('DYNAMODB_TIMEOUT_MS', 2000, 100, 60_000),
     LOG_LEVEL: z
@@ -57,8 +58,8 @@ const EnvSchema = z
     LEGACY_SESSION_SECRET: z.string().optional(),
     LEGACY_COOKIE_NAME: z
       .string()
-      .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/, 'LEGACY_COOKIE_NAME must be a cookie token')
-      .default('connect.sid'),
+      .regex(COOKIE_NAME_PATTERN, 'LEGACY_COOKIE_NAME must be a cookie token')
+      .default(SESSION_DEFAULTS.legacyCookieName),
     LEGACY_SESSION_TABLE: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'LEGACY_SESSION_TABLE must be 3 to 255 letters, digits, _ . or -')
@@ -81,11 +82,11 @@ const EnvSchema = z
     }
     if (env.SESSION_SECRET) {
       const secrets = env.SESSION_SECRET.split(',').map((s) => s.trim())
-      if (secrets.some((s) => s.length < 32)) {
+      if (secrets.some((s) => s.length < MIN_SECRET_LENGTH)) {
         ctx.addIssue({
           code: 'custom',
           path: ['SESSION_SECRET'],
-          message: 'SESSION_SECRET must be one or more comma-separated secrets of at least 32 characters each',
+          message: `SESSION_SECRET must be one or more comma-separated secrets of at least ${MIN_SECRET_LENGTH} characters each`,
         })
       }
     }

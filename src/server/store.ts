@@ -6,7 +6,7 @@ import { ensureSessionTable } from '../adapters/dynamodb-table.js'
 import { MemorySessionRepository } from '../adapters/memory-session-repository.js'
 import type { Config } from './config.js'
 import type { SessionRepository } from '../domain/session-repository.js'
-import type { LegacyOptions } from '../http/session-middleware.js'
+import type { LegacyOptions } from '../http/session-options.js'
 
 /** The session store the configuration asks for, plus what the entry points need around it. */
 export interface Store {

@@ -50,13 +50,13 @@ describe('DynamoDbSessionRepository: what is really stored', () => {
       const now = Math.floor(Date.now() / 1000)
       const unit = new RequestSession(
         table.repository,
-        { ttlSeconds: 600, maxAgeSeconds: 3600, refreshThreshold: 0.5, maxBytes: 10_000, maxRetries: 1 },
+        { ttlSeconds: 600, maxAgeSeconds: 3600, refreshThreshold: 0.5, maxBytes: 10_000 },
         () => now,
         null,
       )
       await unit.increment('views')
-      const { cookie } = await unit.commit()
-      expect(cookie.kind).toBe('set')
+      const { identity: cookie } = await unit.commit()
+      expect(cookie.kind).toBe('issued')
       const id = (cookie as { id: string }).id
       const items = await table.scan()
       expect(items).toHaveLength(1)

@@ -12,7 +12,7 @@ export interface ContractSubject {
 
 const NOW = Math.floor(Date.now() / 1000)
 const LIFETIME = { ttlSeconds: 3600, maxAgeSeconds: 7 * 86400 }
-const POLICY: SessionPolicy = { ...LIFETIME, refreshThreshold: 0.5, maxBytes: 300_000, maxRetries: 5 }
+const POLICY: SessionPolicy = { ...LIFETIME, refreshThreshold: 0.5, maxBytes: 300_000 }
 
 const randomKey = () => storageKeyFor(generateSessionId())
 
@@ -158,8 +158,8 @@ export function sessionRepositoryContract(name: string, factory: () => Promise<C
       const session = await stored({ other: 'x' })
       await repository.create(session)
       const maxExpires = session.maxExpires
-      expect(await repository.increment(session.key, 'views', 1, NOW + 50, NOW)).toEqual({ value: 1, version: 2, maxExpires })
-      expect(await repository.increment(session.key, 'views', 5, NOW + 60, NOW)).toEqual({ value: 6, version: 3, maxExpires })
+      expect(await repository.increment(session.key, 'views', 1, NOW + 50, NOW)).toEqual({ value: 1, previous: undefined, version: 2, maxExpires })
+      expect(await repository.increment(session.key, 'views', 5, NOW + 60, NOW)).toEqual({ value: 6, previous: 1, version: 3, maxExpires })
       const loaded = await repository.load(session.key, NOW)
       expect(loaded!.data).toEqual({ other: 'x', views: 6 })
       expect(loaded!.expires).toBe(NOW + 60)

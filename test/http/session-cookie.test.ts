@@ -33,7 +33,7 @@ describe('GET /private', () => {
     expect(cookie.attributes.get('samesite')).toBe('Lax')
     expect(cookie.attributes.has('httponly')).toBe(true)
     expect(cookie.attributes.has('secure')).toBe(false)
-    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(response.headers.get('cache-control')).toBe('private, no-store')
   })
 
   it('caps the cookie Max-Age at the absolute deadline, even when the visit only increments', async () => {

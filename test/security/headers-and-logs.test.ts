@@ -74,7 +74,7 @@ describe('Cache-Control on responses that carry a session cookie', () => {
       const withCookie = responses.filter((r) => r.headers.getSetCookie().length > 0)
       // first visit, two logins, logout, the fresh session after reuse
       expect(withCookie.length).toBeGreaterThanOrEqual(5)
-      for (const response of withCookie) expect(response.headers.get('cache-control')).toBe('no-store')
+      for (const response of withCookie) expect(response.headers.get('cache-control')).toBe('private, no-store')
     })
   }
 })

@@ -41,7 +41,7 @@ describeEachStore('login and logout', (store) => {
         expect(response.status).toBe(303)
         expect(response.headers.get('location')).toBe('/')
       }
-      expect(response.headers.get('cache-control')).toBe('no-store')
+      expect(response.headers.get('cache-control')).toBe('private, no-store')
       const after = alice.jar.get('sid')!
       expect(idOf(after)).not.toBe(idOf(before))
 
@@ -90,7 +90,7 @@ describeEachStore('login and logout', (store) => {
 
       const response = await logout(alice, kind)
       expect(response.status).toBe(kind === 'json' ? 204 : 303)
-      expect(response.headers.get('cache-control')).toBe('no-store')
+      expect(response.headers.get('cache-control')).toBe('private, no-store')
       const lines = response.headers.getSetCookie()
       expect(lines).toHaveLength(1)
       const expired = cookieAttributes(lines[0]!)

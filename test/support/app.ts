@@ -1,7 +1,7 @@
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
 import type { SessionRepository } from '../../src/domain/session-repository.js'
 import { createApp } from '../../src/server/app.js'
-import type { SessionMiddlewareOptions } from '../../src/http/session-middleware.js'
+import type { SessionMiddlewareOptions } from '../../src/http/session-options.js'
 import { CookieJar } from './cookie-jar.js'
 
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnop'

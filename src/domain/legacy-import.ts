@@ -1,0 +1,76 @@
+import type { PendingChanges } from './pending-changes.js'
+import type { SessionData } from './session.js'
+import { isValidDataKey, toStorableValue } from './session-values.js'
+
+/** A session of a previous system to move into this one, bound to one request. */
+export interface LegacySession {
+  /** The old session's data, or null when there is none (or it expired). */
+  load(now: number): Promise<SessionData | null>
+  /** Deletes the old session once its data lives here. */
+  retire(): Promise<void>
+}
+
+/**
+ * Moves a legacy session's data into a request that has no session of ours: read
+ * once per request (parallel reads share the one load), brought in as pending
+ * changes, and the old session retired once the new one is saved.
+ */
+export class LegacyImport {
+  #loading: Promise<void> | null = null
+  #imported = false
+  #retire = false
+  #retired = false
+  /** Values the old session held that no store of ours can keep; they are left behind. */
+  #dropped = 0
+
+  constructor(
+    private readonly legacy: LegacySession,
+    private readonly nowSeconds: () => number,
+  ) {}
+
+  /** Brings the old data in as pending changes, once; keys the request already changed keep its change. */
+  importInto(pending: PendingChanges): Promise<void> {
+    this.#loading ??= this.legacy.load(this.nowSeconds()).then((data) => {
+      if (!data) return
+      for (const [key, value] of Object.entries(data)) {
+        if (pending.has(key)) continue
+        if (!isValidDataKey(key)) {
+          this.#dropped++
+          continue
+        }
+        try {
+          pending.set(key, toStorableValue(value))
+        } catch {
+          this.#dropped++
+        }
+      }
+      this.#imported = true
+    })
+    return this.#loading
+  }
+
+  /** Whether old data was brought in. */
+  get imported(): boolean {
+    return this.#imported
+  }
+
+  get dropped(): number {
+    return this.#dropped
+  }
+
+  /** The old session is to go: its data now lives here, or the visitor logged out. */
+  markForRetirement(): void {
+    this.#retire = true
+  }
+
+  async retireIfMarked(): Promise<void> {
+    if (!this.#retire || this.#retired) return
+    await this.legacy.retire()
+    this.#retired = true
+  }
+
+  /** Whether this request deleted the old session (its cookie can then be cleared). */
+  get retired(): boolean {
+    return this.#retired
+  }
+}

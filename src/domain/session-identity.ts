@@ -1,0 +1,31 @@
+import type { StoredSession } from './session.js'
+import { generateSessionId, storageKeyFor } from './session-id.js'
+
+/**
+ * What the request knows about the session behind an id:
+ * - `unread`: an id from a verified cookie, not looked up yet;
+ * - `exists`: the store has it (an increment succeeded), but its data was not read;
+ * - `read`: read from the store; `stored` is that snapshot, kept current with this request's own writes;
+ * - `new`: a fresh id with nothing stored under it yet.
+ */
+export type IdentityState = 'unread' | 'exists' | 'read' | 'new'
+
+export interface Identity {
+  readonly id: string
+  readonly key: string
+  state: IdentityState
+  /** The stored session as last read or written by this request; null unless `read` (or `exists` after a write). */
+  stored: StoredSession | null
+}
+
+export async function incomingIdentity(id: string): Promise<Identity> {
+  return { id, key: await storageKeyFor(id), state: 'unread', stored: null }
+}
+
+export async function freshIdentity(): Promise<Identity> {
+  const id = generateSessionId()
+  return { id, key: await storageKeyFor(id), state: 'new', stored: null }
+}
+
+/** Whether the store may hold a session under this identity (so it must be looked up or written to, not created). */
+export const mayBeStored = (identity: Identity): boolean => identity.state !== 'new'

@@ -1,0 +1,123 @@
+import type { DataCheck } from '../domain/data-check.js'
+import type { LegacySessionSource } from '../domain/legacy-session-source.js'
+import type { SessionPolicy } from '../domain/request-session.js'
+import type { UntypedSessionData } from '../domain/session-api.js'
+import type { SessionRepository } from '../domain/session-repository.js'
+import type { StandardSchema } from '../domain/standard-schema.js'
+import type { CookieSettings, SameSite } from './session-cookie.js'
+
+// The middleware's options, their defaults and their rules, in one place. The demo
+// server's config imports the defaults and rules from here.
+
+export const SESSION_DEFAULTS = {
+  cookieName: 'sid',
+  sameSite: 'Lax' as SameSite,
+  ttlSeconds: 86_400,
+  maxAgeSeconds: 604_800,
+  refreshThreshold: 0.5,
+  maxBytes: 131_072,
+  maxCookieHeaderLength: 4096,
+  legacyCookieName: 'connect.sid',
+} as const
+
+/** A cookie name must be an RFC 6265 token. */
+export const COOKIE_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/
+
+/** Shortest secret accepted: 32 characters, so a signing key has at least 128 bits even if hex. */
+export const MIN_SECRET_LENGTH = 32
+
+/** Why a list of secrets is unusable, or null when it is fine. */
+export function secretsProblem(secrets: readonly string[]): string | null {
+  if (secrets.length === 0) return 'at least one secret is required'
+  if (secrets.some((s) => s.length < MIN_SECRET_LENGTH)) return `every secret must be at least ${MIN_SECRET_LENGTH} characters`
+  return null
+}
+
+export interface SessionMiddlewareOptions<Data = UntypedSessionData> {
+  readonly repository: SessionRepository
+  /** One secret, or several (first signs, all verify). Each at least 32 characters. */
+  readonly secret: string | readonly string[]
+  /** Default `sid`; becomes `__Host-sid` over HTTPS. */
+  readonly cookieName?: string
+  readonly sameSite?: SameSite
+  /** Idle timeout; default 86400 (one day). */
+  readonly ttlSeconds?: number
+  /** Absolute lifetime; default 604800 (seven days). */
+  readonly maxAgeSeconds?: number
+  /** Refresh the idle deadline on reads once less than this fraction of the TTL is left; default 0.5. */
+  readonly refreshThreshold?: number
+  /** Largest session, in bytes of JSON; default 131072. */
+  readonly maxBytes?: number
+  /** Longer Cookie headers are treated as carrying no session; default 4096. */
+  readonly maxCookieHeaderLength?: number
+  /** Believe X-Forwarded-Proto (only behind a proxy that sets it); default false. */
+  readonly trustProxy?: boolean
+  /** Milliseconds since the epoch; for tests. */
+  readonly clock?: () => number
+  /**
+   * A Standard Schema (zod 4, valibot, arktype…) for the stored data. Data read from
+   * the store that fails it is treated as no session: the request gets a new one, and
+   * `onWarning` is told why. Never a 500.
+   */
+  readonly schema?: StandardSchema<Data>
+  /** Told about recoverable surprises (stored data refused by the schema); default: silent. */
+  readonly onWarning?: (message: string, details: Record<string, unknown>) => void
+  /**
+   * Migration from express-session: visitors who arrive with its signed cookie keep
+   * their data, which moves here (and to our cookie) on the first request.
+   */
+  readonly legacy?: LegacyOptions
+}
+
+export interface LegacyOptions {
+  /** Where the old sessions live, e.g. ConnectDynamoDbSessionSource. */
+  readonly source: LegacySessionSource
+  /** express-session's `secret` (one or several). */
+  readonly secret: string | readonly string[]
+  /** express-session's cookie name; default `connect.sid`. */
+  readonly cookieName?: string
+}
+
+export interface ResolvedOptions {
+  readonly secrets: readonly string[]
+  readonly cookie: CookieSettings
+  readonly policy: SessionPolicy
+  readonly trustProxy: boolean
+  readonly nowSeconds: () => number
+  readonly check: DataCheck | undefined
+}
+
+export const secretList = (secret: string | readonly string[]): string[] => (typeof secret === 'string' ? [secret] : [...secret])
+
+/** The options with defaults filled in; throws naming the first option that is wrong. */
+export function resolveOptions(options: SessionMiddlewareOptions<never>, check: DataCheck | undefined): ResolvedOptions {
+  const secrets = secretList(options.secret)
+  const problem = secretsProblem(secrets)
+  if (problem) throw new Error(`sessionMiddleware: ${problem}`)
+  const cookie: CookieSettings = {
+    name: options.cookieName ?? SESSION_DEFAULTS.cookieName,
+    sameSite: options.sameSite ?? SESSION_DEFAULTS.sameSite,
+    maxHeaderLength: options.maxCookieHeaderLength ?? SESSION_DEFAULTS.maxCookieHeaderLength,
+  }
+  if (!COOKIE_NAME_PATTERN.test(cookie.name)) {
+    throw new Error("sessionMiddleware: cookieName must be a cookie token (letters, digits, !#$%&'*+-.^_`|~)")
+  }
+  const policy: SessionPolicy = {
+    ttlSeconds: options.ttlSeconds ?? SESSION_DEFAULTS.ttlSeconds,
+    maxAgeSeconds: options.maxAgeSeconds ?? SESSION_DEFAULTS.maxAgeSeconds,
+    refreshThreshold: options.refreshThreshold ?? SESSION_DEFAULTS.refreshThreshold,
+    maxBytes: options.maxBytes ?? SESSION_DEFAULTS.maxBytes,
+  }
+  if (!(policy.ttlSeconds > 0 && policy.maxAgeSeconds > 0 && policy.maxBytes > 0)) {
+    throw new Error('sessionMiddleware: ttlSeconds, maxAgeSeconds and maxBytes must be positive')
+  }
+  const clock = options.clock ?? Date.now
+  return {
+    secrets,
+    cookie,
+    policy,
+    trustProxy: options.trustProxy ?? false,
+    nowSeconds: () => Math.floor(clock() / 1000),
+    check,
+  }
+}
