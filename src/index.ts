@@ -12,7 +12,7 @@ export { createCookieSigner, type CookieSigner } from './http/cookie-signer.js'
 export type { SameSite } from './http/session-cookie.js'
 
 export type { Session, TypedSession, UntypedSession, UntypedSessionData, NumericKey } from './domain/session-api.js'
-export type { SessionOutcome } from './domain/request-session.js'
+export type { SessionOutcome } from './domain/commit-result.js'
 export type { StandardSchema } from './domain/standard-schema.js'
 export type { SessionChange, Increment, SessionRepository } from './domain/session-repository.js'
 export type { SessionData, StoredSession } from './domain/session.js'

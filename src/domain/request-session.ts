@@ -1,30 +1,16 @@
 import { AppliedIncrements } from './applied-increments.js'
 import type { DataCheck } from './data-check.js'
-import { SessionTooLargeError, SessionUsageError } from './errors.js'
+import { SessionUsageError } from './errors.js'
 import type { LegacyImport } from './legacy-import.js'
 import { PendingChanges } from './pending-changes.js'
 import { ReadSet } from './read-set.js'
-import { endsAt, needsRefresh, newStoredSession, type SessionData, type SessionLifetime, type StoredSession } from './session.js'
+import { commitResult, type CommitResult, type SessionOutcome } from './commit-result.js'
+import { needsRefresh, type SessionData, type SessionPolicy, type StoredSession } from './session.js'
 import type { UntypedSession } from './session-api.js'
-import { freshIdentity, incomingIdentity, mayBeStored, type Identity } from './session-identity.js'
-import type { Increment, SessionRepository } from './session-repository.js'
-import { assertDataKey, dataSize, isStorableNumber, toStorableValue } from './session-values.js'
-
-export interface SessionPolicy extends SessionLifetime {
-  /** Refresh the idle deadline on a read when less than this fraction of the TTL is left. */
-  readonly refreshThreshold: number
-  /** Largest session data, as JSON bytes. */
-  readonly maxBytes: number
-}
-
-/** What the client's session credential should become after the request. */
-export type IdentityChange =
-  | { readonly kind: 'unchanged' }
-  | { readonly kind: 'issued'; readonly id: string; readonly maxAgeSeconds: number }
-  | { readonly kind: 'ended' }
-
-/** What happened to the session during the request, for logs. */
-export type SessionOutcome = 'untouched' | 'new' | 'loaded' | 'written' | 'destroyed' | 'failed'
+import { freshIdentity, incomingIdentity, mayBeStored, recordIncrement, type Identity } from './session-identity.js'
+import type { SessionRepository } from './session-repository.js'
+import { assertDataKey, isStorableNumber, toStorableValue } from './session-values.js'
+import { createSession, writeChanges, type WriteContext } from './session-writes.js'
 
 export interface RequestSessionParts {
   /** A legacy session to move here; only for a request that carried no session of ours. */
@@ -129,7 +115,9 @@ export class RequestSession implements UntypedSession {
       const result = await this.repository.increment(identity.key, field, by, now + this.policy.ttlSeconds, now)
       if (result !== null) {
         this.#increments.record({ key: identity.key, field, by, previous: result.previous })
-        this.#afterIncrement(identity, field, result, now)
+        recordIncrement(identity, field, result, now + this.policy.ttlSeconds, now)
+        this.#reads.replace(field, result.value)
+        this.#expiryMoved = true
         return result.value
       }
       // Unknown or expired id: never adopted. Start over under a new id.
@@ -170,13 +158,20 @@ export class RequestSession implements UntypedSession {
    * Saves this request's changes: all of them, or, when it throws (SessionTooLargeError,
    * SessionConflictError, a store error), none, its increments taken back.
    */
-  async commit(): Promise<{ identity: IdentityChange; outcome: SessionOutcome }> {
+  async commit(): Promise<CommitResult> {
     const now = this.nowSeconds()
     try {
       const outcome = await this.#save(now)
       for (const key of this.#retiredKeys) await this.repository.delete(key)
       await this.#legacy?.retireIfMarked()
-      return this.#result(outcome, now)
+      return commitResult({
+        outcome,
+        identity: this.#identity,
+        incomingId: this.incomingId,
+        ended: this.#ended,
+        announce: this.#expiryMoved || this.#issued,
+        now,
+      })
     } catch (error) {
       await this.#increments.undo(this.repository, now + this.policy.ttlSeconds, now)
       throw error
@@ -211,74 +206,24 @@ export class RequestSession implements UntypedSession {
     return this.#expiryMoved ? 'written' : 'loaded'
   }
 
-  #result(outcome: SessionOutcome, now: number): { identity: IdentityChange; outcome: SessionOutcome } {
-    if (this.#ended && this.#identity === null) {
-      return { identity: this.incomingId !== null ? { kind: 'ended' } : { kind: 'unchanged' }, outcome: 'destroyed' }
-    }
-    const identity = this.#identity
-    if (identity?.stored && (this.#expiryMoved || this.#issued)) {
-      const maxAgeSeconds = Math.max(0, endsAt(identity.stored) - now)
-      return {
-        identity: { kind: 'issued', id: identity.id, maxAgeSeconds },
-        outcome: outcome === 'written' && this.incomingId === null ? 'new' : outcome,
-      }
-    }
-    return { identity: { kind: 'unchanged' }, outcome }
-  }
-
   async #create(identity: Identity, now: number): Promise<void> {
-    const data = this.#checkedData(null)
-    const fresh = newStoredSession(identity.key, data, now, this.policy)
-    const inherited = this.#inherited
-    const stored = inherited ? { ...fresh, createdAt: inherited.createdAt, maxExpires: inherited.maxExpires } : fresh
-    await this.repository.create(stored)
-    identity.state = 'read'
-    identity.stored = stored
-    this.#pending.clear()
+    await createSession(this.#writeContext(), identity, now)
     this.#expiryMoved = true
     // The old session's data now lives here; the original can go.
     if (this.#legacy?.imported) this.#legacy.markForRetirement()
   }
 
-  /** One atomic write of every pending key; a key this request read must still hold what it saw. */
   async #writeChanges(identity: Identity, now: number): Promise<void> {
-    const snapshot = identity.stored!
-    const data = this.#checkedData(snapshot.data)
-    const expires = now + this.policy.ttlSeconds
-    const expect = this.#reads.expectationsFor(this.#pending.keys())
-    const version = await this.repository.update(identity.key, { ...this.#pending.toWrites(), expires, expect }, now)
-    if (version === null) {
+    if ((await writeChanges(this.#writeContext(), identity, now)) === 'gone') {
       // Expired or deleted while we worked: the changes start a new session.
       await this.#startFresh()
       await this.#create(this.#identity!, now)
-      return
     }
-    identity.stored = { ...snapshot, data, expires, version }
-    this.#pending.clear()
     this.#expiryMoved = true
   }
 
-  #checkedData(base: Readonly<SessionData> | null): SessionData {
-    const data = this.#pending.applyTo(base)
-    const size = dataSize(data)
-    if (size > this.policy.maxBytes) throw new SessionTooLargeError(size, this.policy.maxBytes)
-    return data
-  }
-
-  #afterIncrement(identity: Identity, field: string, result: Increment, now: number): void {
-    const expires = now + this.policy.ttlSeconds
-    const stored = identity.stored
-    if (stored) {
-      const data = Object.fromEntries([...Object.entries(stored.data), [field, result.value]])
-      identity.stored = { ...stored, data, expires, version: result.version }
-    } else {
-      // Known to exist now, though not read: remember the deadlines for the cookie.
-      const { maxExpires, version } = result
-      identity.stored = { key: identity.key, data: {}, createdAt: now, expires, maxExpires, version }
-      identity.state = 'exists'
-    }
-    this.#reads.replace(field, result.value)
-    this.#expiryMoved = true
+  #writeContext(): WriteContext {
+    return { repository: this.repository, policy: this.policy, pending: this.#pending, reads: this.#reads, inherited: this.#inherited }
   }
 
   /** The current id and key, without reading the store. Parallel calls agree on one identity. */

@@ -1,4 +1,5 @@
 import type { StoredSession } from './session.js'
+import type { Increment } from './session-repository.js'
 import { generateSessionId, storageKeyFor } from './session-id.js'
 
 /**
@@ -29,3 +30,17 @@ export async function freshIdentity(): Promise<Identity> {
 
 /** Whether the store may hold a session under this identity (so it must be looked up or written to, not created). */
 export const mayBeStored = (identity: Identity): boolean => identity.state !== 'new'
+
+/** The identity after this request's increment landed: the new value and deadlines known, the rest as before. */
+export function recordIncrement(identity: Identity, field: string, result: Increment, expires: number, now: number): void {
+  const stored = identity.stored
+  if (stored) {
+    const data = Object.fromEntries([...Object.entries(stored.data), [field, result.value]])
+    identity.stored = { ...stored, data, expires, version: result.version }
+    return
+  }
+  // Known to exist now, though not read: remember the deadlines for the cookie.
+  const { maxExpires, version } = result
+  identity.stored = { key: identity.key, data: {}, createdAt: now, expires, maxExpires, version }
+  identity.state = 'exists'
+}

@@ -25,6 +25,13 @@ export interface SessionLifetime {
   readonly maxAgeSeconds: number
 }
 
+export interface SessionPolicy extends SessionLifetime {
+  /** Refresh the idle deadline on a read when less than this fraction of the TTL is left. */
+  readonly refreshThreshold: number
+  /** Largest session data, as JSON bytes. */
+  readonly maxBytes: number
+}
+
 export const toEpochSeconds = (ms: number): number => Math.floor(ms / 1000)
 
 /** The liveness rule, the one place it is written: a session is live while both deadlines lie in the future. */

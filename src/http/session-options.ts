@@ -1,6 +1,6 @@
 import type { DataCheck } from '../domain/data-check.js'
 import type { LegacySessionSource } from '../domain/legacy-session-source.js'
-import type { SessionPolicy } from '../domain/request-session.js'
+import type { SessionPolicy } from '../domain/session.js'
 import type { UntypedSessionData } from '../domain/session-api.js'
 import type { SessionRepository } from '../domain/session-repository.js'
 import type { StandardSchema } from '../domain/standard-schema.js'

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SessionConflictError } from '../../src/domain/errors.js'
-import { RequestSession, type SessionPolicy } from '../../src/domain/request-session.js'
+import { RequestSession } from '../../src/domain/request-session.js'
+import type { SessionPolicy } from '../../src/domain/session.js'
 import { newStoredSession, type StoredSession } from '../../src/domain/session.js'
 import { generateSessionId, storageKeyFor } from '../../src/domain/session-id.js'
 import type { SessionRepository } from '../../src/domain/session-repository.js'

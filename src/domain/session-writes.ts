@@ -1,0 +1,55 @@
+import { SessionTooLargeError } from './errors.js'
+import type { PendingChanges } from './pending-changes.js'
+import type { ReadSet } from './read-set.js'
+import type { SessionPolicy } from './session.js'
+import { newStoredSession, type SessionData, type StoredSession } from './session.js'
+import type { Identity } from './session-identity.js'
+import type { SessionRepository } from './session-repository.js'
+import { dataSize } from './session-values.js'
+
+/** What the saving steps of a request need. */
+export interface WriteContext {
+  readonly repository: SessionRepository
+  readonly policy: SessionPolicy
+  readonly pending: PendingChanges
+  readonly reads: ReadSet
+  /** Deadlines a regenerated session keeps from the one it replaced. */
+  readonly inherited: StoredSession | null
+}
+
+/** `base` with the pending changes applied; throws SessionTooLargeError past the limit, before any store call. */
+export function checkedData(ctx: WriteContext, base: Readonly<SessionData> | null): SessionData {
+  const data = ctx.pending.applyTo(base)
+  const size = dataSize(data)
+  if (size > ctx.policy.maxBytes) throw new SessionTooLargeError(size, ctx.policy.maxBytes)
+  return data
+}
+
+/** Stores the pending changes as a new session under `identity` (one PutItem). */
+export async function createSession(ctx: WriteContext, identity: Identity, now: number): Promise<void> {
+  const data = checkedData(ctx, null)
+  const fresh = newStoredSession(identity.key, data, now, ctx.policy)
+  const inherited = ctx.inherited
+  const stored = inherited ? { ...fresh, createdAt: inherited.createdAt, maxExpires: inherited.maxExpires } : fresh
+  await ctx.repository.create(stored)
+  identity.state = 'read'
+  identity.stored = stored
+  ctx.pending.clear()
+}
+
+/**
+ * One atomic write of every pending key to the session read as `identity.stored`;
+ * a key this request read must still hold what it saw. 'gone' when the session
+ * expired or was deleted meanwhile (nothing was written).
+ */
+export async function writeChanges(ctx: WriteContext, identity: Identity, now: number): Promise<'written' | 'gone'> {
+  const snapshot = identity.stored!
+  const data = checkedData(ctx, snapshot.data)
+  const expires = now + ctx.policy.ttlSeconds
+  const expect = ctx.reads.expectationsFor(ctx.pending.keys())
+  const version = await ctx.repository.update(identity.key, { ...ctx.pending.toWrites(), expires, expect }, now)
+  if (version === null) return 'gone'
+  identity.stored = { ...snapshot, data, expires, version }
+  ctx.pending.clear()
+  return 'written'
+}
