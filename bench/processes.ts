@@ -1,39 +1,10 @@
 // Child processes of the benchmark: the two apps under test and their counting proxies.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { spawnAndWaitForHealth, spawnChild, type ChildHandle, type ServerProcess } from '../test/support/server-process.js'
 import { CONTROL_PATH, LATENCY_PATH, type CallCounts } from './counting-proxy.js'
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url))
-
-export interface Child {
-  readonly process: ChildProcess
-  output(): string
-  stop(): Promise<void>
-}
-
-function launch(args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let log = ''
-  child.stdout!.on('data', (chunk) => (log += chunk))
-  child.stderr!.on('data', (chunk) => (log += chunk))
-  const exited = new Promise<void>((ok) => child.once('exit', () => ok()))
-  return {
-    process: child,
-    output: () => log,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
-      await exited
-      clearTimeout(timer)
-    },
-  }
-}
+export type Child = ChildHandle
 
 export interface CountingProxy extends Child {
   readonly url: string
@@ -44,7 +15,7 @@ export interface CountingProxy extends Child {
 }
 
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
-  const child = launch(['--import', 'tsx', 'bench/counting-proxy.ts', target], {})
+  const child = spawnChild(process.execPath, ['--import', 'tsx', 'bench/counting-proxy.ts', target], {})
   const deadline = Date.now() + 30_000
   let port: number | undefined
   while (port === undefined) {
@@ -70,29 +41,11 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   }
 }
 
-export interface AppServer extends Child {
-  readonly url: string
-}
+export type AppServer = ServerProcess
 
 /** Starts an app with the shared environment contract and waits until GET /healthz answers. */
 export async function startApp(args: string[], env: Record<string, string>, port: number): Promise<AppServer> {
-  const child = launch(args, { ...env, PORT: String(port) })
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    if (child.process.exitCode !== null) throw new Error(`${args.join(' ')} exited:\n${child.output()}`)
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await child.stop()
-      throw new Error(`${args.join(' ')} did not start within 60 s:\n${child.output()}`)
-    }
-    await sleep(100)
-  }
-  return { ...child, url }
+  return spawnAndWaitForHealth(process.execPath, args, env, port, { name: args.join(' '), timeoutMs: 60_000, pollMs: 100 })
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

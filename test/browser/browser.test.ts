@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest'
 import { endpoint, uniqueTableName } from '../support/dynamodb.js'
-import { startServer, type ServerProcess } from '../support/server-process.js'
+import { killAndRestart, startServer, type ServerProcess } from '../support/server-process.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 // Without the background-networking flags Chromium dials out at start-up, which a closed network refuses.
@@ -64,9 +64,7 @@ describe('a real browser (headless Chromium) against the real server on DynamoDB
     await page.reload()
     expect(await body()).toBe('The /private page has been visited 2 times.')
 
-    const port = server.port
-    await server.kill('SIGKILL')
-    server = await start(port)
+    server = await killAndRestart(server, start)
 
     // The browser still holds its cookie; only the server process is new.
     await page.reload()

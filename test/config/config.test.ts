@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, DEVELOPMENT_SECRET, loadConfig } from '../../src/server/config.js'
-
-const LONG = 'a-production-secret-of-more-than-32-chars'
+import { LEGACY_SECRET, SECRET } from '../support/secrets.js'
 
 function errorOf(env: Record<string, string>): string {
   try {
@@ -42,13 +41,13 @@ describe('loadConfig', () => {
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       SESSION_TABLE: 'my-sessions',
       SESSION_CREATE_TABLE: 'false',
-      SESSION_SECRET: `${LONG}-new, ${LONG}-old`,
+      SESSION_SECRET: `${SECRET}-new, ${SECRET}-old`,
       SESSION_TTL_SECONDS: '60',
       SESSION_MAX_AGE_SECONDS: '120',
       SESSION_COOKIE_NAME: 'app',
       SESSION_SAME_SITE: 'Strict',
       TRUST_PROXY: 'true',
-      LEGACY_SESSION_SECRET: 'old-express-secret',
+      LEGACY_SESSION_SECRET: LEGACY_SECRET,
     })
     expect(config.port).toBe(8080)
     expect(config.dynamodb).toEqual({
@@ -59,13 +58,13 @@ describe('loadConfig', () => {
       timeoutMs: 2000,
       hasAccessKey: true,
     })
-    expect(config.session.secrets).toEqual([`${LONG}-new`, `${LONG}-old`])
+    expect(config.session.secrets).toEqual([`${SECRET}-new`, `${SECRET}-old`])
     expect(config.session.ttlSeconds).toBe(60)
     expect(config.session.maxAgeSeconds).toBe(120)
     expect(config.session.cookieName).toBe('app')
     expect(config.session.sameSite).toBe('Strict')
     expect(config.session.trustProxy).toBe(true)
-    expect(config.legacy).toEqual({ secrets: ['old-express-secret'], cookieName: 'connect.sid', table: 'my-sessions', prefix: 'sess:' })
+    expect(config.legacy).toEqual({ secrets: [LEGACY_SECRET], cookieName: 'connect.sid', table: 'my-sessions', prefix: 'sess:' })
   })
 
   it('treats empty strings as unset', () => {
@@ -82,7 +81,7 @@ describe('loadConfig', () => {
     [{ SESSION_SAME_SITE: 'lax-ish' }, 'SESSION_SAME_SITE'],
     [{ SESSION_CREATE_TABLE: 'maybe' }, 'SESSION_CREATE_TABLE'],
     [{ NODE_ENV: 'production', SESSION_STORE: 'memory' }, 'SESSION_SECRET'],
-    [{ NODE_ENV: 'production', SESSION_SECRET: LONG }, 'SESSION_STORE'],
+    [{ NODE_ENV: 'production', SESSION_SECRET: SECRET }, 'SESSION_STORE'],
     [{ LEGACY_SESSION_SECRET: 'x', SESSION_STORE: 'memory' }, 'LEGACY_SESSION_SECRET'],
   ])('rejects %j with a line naming %s', (env, name) => {
     const message = errorOf(env as Record<string, string>)

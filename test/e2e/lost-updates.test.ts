@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storageKeyFor } from '../../src/domain/session-id.js'
 import { testApp } from '../support/app.js'
 import { endpoint, freshTable } from '../support/dynamodb.js'
+import { SECRET } from '../support/secrets.js'
 import { startServer, type ServerProcess } from '../support/server-process.js'
 
 const VISITS = 200
 const IN_FLIGHT = 50
-const SECRET = 'lost-updates-secret-0123456789abcdefgh'
 const COUNT = /^The \/private page has been visited (\d+) times\.$/
 
 /** Runs `visit(i)` for i in 0..total-1 with at most `limit` running at once; returns the counts they answered. */

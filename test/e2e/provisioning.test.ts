@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, describe, expect, it } from 'vitest'
 import { endpoint, testClient, uniqueTableName } from '../support/dynamodb.js'
-import { httpClient, startServer, type ServerProcess } from '../support/server-process.js'
+import { cookieClient } from '../support/cookie-jar.js'
+import { startServer, type ServerProcess } from '../support/server-process.js'
 
 describe('table provisioning at start-up', () => {
   const servers: ServerProcess[] = []
@@ -22,9 +23,9 @@ describe('table provisioning at start-up', () => {
     expect(described.Table?.TableStatus).toBe('ACTIVE')
     expect(ttl.TimeToLiveDescription?.AttributeName).toBe('expires')
 
-    const visitor = httpClient()
-    expect(await (await visitor.get(`${a.url}/private`)).text()).toContain('visited 1 times')
-    expect(await (await visitor.get(`${b.url}/private`)).text()).toContain('visited 2 times')
+    const visitor = cookieClient(fetch)
+    expect(await (await visitor.request(`${a.url}/private`)).text()).toContain('visited 1 times')
+    expect(await (await visitor.request(`${b.url}/private`)).text()).toContain('visited 2 times')
   })
 
   it('with SESSION_CREATE_TABLE=false a missing table stops the process with a clear message', () => {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { endpoint, testClient, uniqueTableName } from '../support/dynamodb.js'
-import { httpClient, startServer, type ServerProcess } from '../support/server-process.js'
+import { cookieClient } from '../support/cookie-jar.js'
+import { killAndRestart, startServer, type ServerProcess } from '../support/server-process.js'
 import { ScanCommand } from '@aws-sdk/client-dynamodb'
 
 describe('the restart story, with real processes and DynamoDB Local', () => {
@@ -13,17 +14,15 @@ describe('the restart story, with real processes and DynamoDB Local', () => {
 
   it('keeps counting across a SIGKILL and restart; a second visitor starts at 1; the table holds exactly 2 items', async () => {
     server = await startServer(env)
-    const alice = httpClient()
-    const visit = async (client = alice) => (await client.get(`${server!.url}/private`)).text()
+    const alice = cookieClient(fetch)
+    const visit = async (client = alice) => (await client.request(`${server!.url}/private`)).text()
     expect(await visit()).toBe('The /private page has been visited 1 times.')
     expect(await visit()).toBe('The /private page has been visited 2 times.')
 
-    const port = server.port
-    await server.kill('SIGKILL')
-    server = await startServer(env, port)
+    server = await killAndRestart(server, (port) => startServer(env, port))
 
     expect(await visit()).toBe('The /private page has been visited 3 times.')
-    expect(await visit(httpClient())).toBe('The /private page has been visited 1 times.')
+    expect(await visit(cookieClient(fetch))).toBe('The /private page has been visited 1 times.')
 
     const client = testClient()
     const scan = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true }))

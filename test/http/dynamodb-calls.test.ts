@@ -3,45 +3,25 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DynamoDbSessionRepository } from '../../src/adapters/dynamodb-session-repository.js'
 import { storageKeyFor } from '../../src/domain/session-id.js'
 import { createApp } from '../../src/server/app.js'
-import { CookieJar } from '../support/cookie-jar.js'
+import { CookieJar, cookieClient } from '../support/cookie-jar.js'
 import { freshTable, testClient } from '../support/dynamodb.js'
+import { countSdkCalls, type SdkCalls } from '../support/sdk-calls.js'
+import { SECRET } from '../support/secrets.js'
 
-const SECRET = 'dynamodb-calls-secret-0123456789abcdef'
 const TTL_SECONDS = 1000
 const THRESHOLD = 0.5
-
-/**
- * Counts every request the SDK puts on the wire, by operation. Added at the
- * deserialize step, below the retry middleware, so a retried call counts twice:
- * the numbers are what DynamoDB would bill. Nothing is mocked.
- */
-function countCalls(client: DynamoDBClient) {
-  const calls = new Map<string, number>()
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const operation = String(context.commandName).replace(/Command$/, '')
-      calls.set(operation, (calls.get(operation) ?? 0) + 1)
-      return next(args)
-    },
-    { step: 'deserialize', name: 'countDynamoDbCalls' },
-  )
-  return {
-    reset: () => calls.clear(),
-    snapshot: (): Record<string, number> => Object.fromEntries([...calls].sort()),
-  }
-}
 
 describe('DynamoDB calls per request, counted on the wire against DynamoDB Local', () => {
   let table: Awaited<ReturnType<typeof freshTable>>
   let client: DynamoDBClient
-  let calls: ReturnType<typeof countCalls>
+  let calls: SdkCalls
   let nowMs = Date.now()
 
   beforeAll(async () => {
     table = await freshTable('calls')
     // A separate client for the app, so only the app's own calls are counted.
     client = testClient()
-    calls = countCalls(client)
+    calls = countSdkCalls(client)
   })
   afterAll(async () => {
     client?.destroy()
@@ -63,16 +43,12 @@ describe('DynamoDB calls per request, counted on the wire against DynamoDB Local
         clock: () => nowMs,
       },
     })
-    const jar = new CookieJar()
+    const { jar, request } = cookieClient((url, init) => app.request(url, init), new CookieJar(), 'http://localhost')
     return {
       jar,
       /** The storage key of the session the cookie names (its value is `<id>.<signature>`). */
       storageKey: () => storageKeyFor(jar.get('sid')!.split('.')[0]!),
-      async get(path: string) {
-        const response = await app.request(`http://localhost${path}`, { headers: jar.headers() })
-        jar.take(response)
-        return response
-      },
+      get: (path: string) => request(path),
     }
   }
 

@@ -3,7 +3,8 @@ import { MemorySessionRepository } from '../../src/adapters/memory-session-repos
 import { createCookieSigner } from '../../src/http/cookie-signer.js'
 import { storageKeyFor } from '../../src/domain/session-id.js'
 import { CookieJar, cookieAttributes } from '../support/cookie-jar.js'
-import { SECRET, testApp } from '../support/app.js'
+import { testApp } from '../support/app.js'
+import { SECRET } from '../support/secrets.js'
 
 describe('GET /private', () => {
   it('counts visits per session: the first visit says 1 and sets the cookie, the next says 2', async () => {

@@ -3,9 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createLambdaHandler } from '../../src/server/lambda.js'
 import { cookieAttributes } from '../support/cookie-jar.js'
 import { endpoint, testClient, uniqueTableName } from '../support/dynamodb.js'
+import { SECRET } from '../support/secrets.js'
 import { cookiePairs, httpApiEvent } from './http-api-event.js'
 
-const SECRET = 'lambda-test-secret-0123456789-abcdefghij'
 const tableName = uniqueTableName('lambda')
 
 // The environment a deployed function would have, passed in rather than written to process.env.

@@ -6,9 +6,9 @@ import session from 'express-session'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConnectDynamoDbSessionSource } from '../../src/adapters/connect-dynamodb-source.js'
 import { createApp } from '../../src/server/app.js'
-import { CookieJar } from '../support/cookie-jar.js'
+import { CookieJar, cookieClient } from '../support/cookie-jar.js'
 import { freshTable } from '../support/dynamodb.js'
-import { SECRET } from '../support/app.js'
+import { LEGACY_SECRET, SECRET } from '../support/secrets.js'
 
 declare module 'express-session' {
   interface SessionData {
@@ -16,8 +16,6 @@ declare module 'express-session' {
     profile: unknown
   }
 }
-
-const LEGACY_SECRET = 'the-old-express-session-secret'
 
 /**
  * The real ancestor: express-session + connect-dynamodb writing to a table on
@@ -75,13 +73,9 @@ describe('migration from express-session + connect-dynamodb', () => {
 
   /** A visitor of the Express app: returns its raw connect.sid cookie value. */
   async function expressVisitor(paths: string[]): Promise<string> {
-    const jar = new CookieJar()
-    for (const path of paths) {
-      const response = await fetch(`${base}${path}`, { headers: jar.headers() })
-      jar.take(response)
-      await response.text()
-    }
-    const value = jar.get('connect.sid')
+    const visitor = cookieClient(fetch, new CookieJar(), base)
+    for (const path of paths) await (await visitor.request(path)).text()
+    const value = visitor.jar.get('connect.sid')
     expect(value).toMatch(/^s%3A/)
     return value!
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { SECRET } from '../support/secrets.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const EXAMPLE = join(ROOT, 'examples/basic-app')
@@ -29,7 +30,7 @@ const TYPE_CHECKS = readFileSync(join(import.meta.dirname, 'fixtures/type-checks
 // Runs the built example in plain Node: two requests, the second with the first's cookie.
 const SMOKE = `import { createExampleApp } from './dist/app.js'
 
-const app = createExampleApp('a-secret-for-the-packaging-test-0123456789')
+const app = createExampleApp('${SECRET}')
 const first = await app.request('/')
 const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]
 const second = await app.request('/', { headers: { cookie } })

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { endpoint, testClient, uniqueTableName } from '../support/dynamodb.js'
-import { startServer, type ServerProcess } from '../support/server-process.js'
+import { killAndRestart, startServer, type ServerProcess } from '../support/server-process.js'
 import { storedViews } from './support/stored-session.js'
 import { startLoad, visitor, waitFor } from './support/visitors.js'
 
@@ -17,7 +17,6 @@ describe('a server killed with SIGKILL under load, then started again', () => {
 
   it('loses no acknowledged visit: every stored count equals the 200s its client got, or one more', async () => {
     server = await startServer(env)
-    const port = server.port
     const visitors = Array.from({ length: 20 }, visitor)
     // Every visitor owns its session before the kill, so a cut-off creation cannot orphan one.
     const first = await Promise.all(visitors.map((v) => v.visit(server!.url)))
@@ -26,8 +25,7 @@ describe('a server killed with SIGKILL under load, then started again', () => {
 
     const load = startLoad(visitors, { baseUrl: server.url, maxVisits: 400 })
     await waitFor(() => totalOk() >= 100, 'visits before the kill')
-    await server.kill('SIGKILL')
-    server = await startServer(env, port)
+    server = await killAndRestart(server, (port) => startServer(env, port))
     const okAfterRestart = totalOk()
     await waitFor(() => totalOk() >= okAfterRestart + 100, 'visits after the restart')
     await load.stop()

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { endpoint, uniqueTableName } from '../support/dynamodb.js'
-import { httpClient, startServer, type ServerProcess } from '../support/server-process.js'
+import { cookieClient } from '../support/cookie-jar.js'
+import { SECRET } from '../support/secrets.js'
+import { startServer, type ServerProcess } from '../support/server-process.js'
 import { startDynamoDbProxy, type DynamoDbProxy } from './support/dynamodb-proxy.js'
 import { sessionIdIn } from './support/stored-session.js'
-
-const SECRET = 'log-test-secret-that-must-never-be-printed-42'
 
 describe('request logs of the real server at LOG_LEVEL=info', () => {
   let proxy: DynamoDbProxy
@@ -31,7 +31,7 @@ describe('request logs of the real server at LOG_LEVEL=info', () => {
       const first = all.findIndex((line) => !line.includes('"path":"/healthz"'))
       return (first < 0 ? [] : all.slice(first)).map((line) => JSON.parse(line) as Record<string, unknown>)
     }
-    const visitor = httpClient()
+    const visitor = cookieClient(fetch)
     const ids = new Set<string>()
     const cookieValues = new Set<string>()
     const remember = () => {
@@ -53,7 +53,7 @@ describe('request logs of the real server at LOG_LEVEL=info', () => {
     ]
     const statuses: number[] = []
     for (const [, path, init] of requests) {
-      statuses.push((await visitor.get(`${server.url}${path}`, init)).status)
+      statuses.push((await visitor.request(`${server.url}${path}`, init)).status)
       remember()
     }
     // A store failure is logged as such: the fault is injected by the proxy, every attempt answered 500.

@@ -2,7 +2,8 @@ import { DeleteItemCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storageKeyFor } from '../../src/domain/session-id.js'
 import { endpoint, testClient, uniqueTableName } from '../support/dynamodb.js'
-import { httpClient, startServer, type ServerProcess } from '../support/server-process.js'
+import { cookieClient } from '../support/cookie-jar.js'
+import { startServer, type ServerProcess } from '../support/server-process.js'
 import { keyOf, startDynamoDbProxy, type DynamoDbProxy } from './support/dynamodb-proxy.js'
 import { sessionIdIn, storedViews } from './support/stored-session.js'
 
@@ -27,8 +28,8 @@ describe('DynamoDB errors between the real server and DynamoDB Local', () => {
 
   /** A visitor with a stored session (one visit), and the storage key of that session. */
   async function visitorWithSession() {
-    const visitor = httpClient()
-    expect((await visitor.get(`${server.url}/private`)).status).toBe(200)
+    const visitor = cookieClient(fetch)
+    expect((await visitor.request(`${server.url}/private`)).status).toBe(200)
     return { visitor, key: await storageKeyFor(sessionIdIn(visitor.jar)) }
   }
   const callsFor = (key: string, operation: string) => proxy.calls.filter((c) => c.operation === operation && keyOf(c) === key)
@@ -51,7 +52,7 @@ describe('DynamoDB errors between the real server and DynamoDB Local', () => {
     const { visitor, key } = await visitorWithSession()
     failUpdates(key, MAX_ATTEMPTS - 1, status, errorType)
     try {
-      const response = await visitor.get(`${server.url}/private`)
+      const response = await visitor.request(`${server.url}/private`)
       expect(response.status).toBe(200)
       expect(await response.text()).toBe('The /private page has been visited 2 times.')
     } finally {
@@ -66,7 +67,7 @@ describe('DynamoDB errors between the real server and DynamoDB Local', () => {
     const { visitor, key } = await visitorWithSession()
     failUpdates(key, Number.POSITIVE_INFINITY, 400, 'ThrottlingException')
     try {
-      const response = await visitor.get(`${server.url}/private`)
+      const response = await visitor.request(`${server.url}/private`)
       expect(response.status).toBe(503)
       expect(response.headers.get('retry-after')).toMatch(/^\d+$/)
     } finally {
@@ -75,7 +76,7 @@ describe('DynamoDB errors between the real server and DynamoDB Local', () => {
     expect(callsFor(key, 'UpdateItem')).toHaveLength(MAX_ATTEMPTS)
     // Nothing was applied, and the session is still there for the next try.
     expect(await storedViews(client, table, visitor.jar)).toBe(1)
-    expect(await (await visitor.get(`${server.url}/private`)).text()).toBe('The /private page has been visited 2 times.')
+    expect(await (await visitor.request(`${server.url}/private`)).text()).toBe('The /private page has been visited 2 times.')
   })
 
   it('does not resend a write that DynamoDB refused with ConditionalCheckFailedException', async () => {
@@ -83,7 +84,7 @@ describe('DynamoDB errors between the real server and DynamoDB Local', () => {
     // The session disappears behind the server's back (as after a logout elsewhere), so the guarded increment fails its condition.
     await client.send(new DeleteItemCommand({ TableName: table, Key: { id: { S: key } } }))
 
-    const response = await visitor.get(`${server.url}/private`)
+    const response = await visitor.request(`${server.url}/private`)
     expect(response.status).toBe(200)
     // Not retried as is: the server gave up on the gone session and started a new one.
     expect(await response.text()).toBe('The /private page has been visited 1 times.')

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { endpoint, testClient, uniqueTableName } from '../support/dynamodb.js'
-import { httpClient, startServer, type ServerProcess } from '../support/server-process.js'
+import { cookieClient } from '../support/cookie-jar.js'
+import { SECRET } from '../support/secrets.js'
+import { startServer, type ServerProcess } from '../support/server-process.js'
 import { sessionIdIn, storedViews } from './support/stored-session.js'
 
 describe('two server processes on one table', () => {
@@ -9,7 +11,7 @@ describe('two server processes on one table', () => {
     SESSION_STORE: 'dynamodb',
     DYNAMODB_ENDPOINT: endpoint(),
     SESSION_TABLE: table,
-    SESSION_SECRET: 'shared-secret-of-both-instances-0123456789',
+    SESSION_SECRET: SECRET,
     DYNAMODB_TIMEOUT_MS: '10000',
   }
   const client = testClient()
@@ -25,11 +27,11 @@ describe('two server processes on one table', () => {
   })
 
   it('serve one session and one counter when requests alternate between them', async () => {
-    const visitor = httpClient()
+    const visitor = cookieClient(fetch)
     const counts: number[] = []
     for (let i = 0; i < 12; i++) {
       const server = i % 2 === 0 ? a : b
-      const response = await visitor.get(`${server.url}/private`)
+      const response = await visitor.request(`${server.url}/private`)
       expect(response.status).toBe(200)
       counts.push(Number(/visited (\d+) times/.exec(await response.text())?.[1]))
       // The cookie is set once, on the first visit, and kept from then on.
@@ -40,8 +42,8 @@ describe('two server processes on one table', () => {
   })
 
   it('count every one of many parallel visits to one session split across both instances', async () => {
-    const visitor = httpClient()
-    expect((await visitor.get(`${a.url}/private`)).status).toBe(200)
+    const visitor = cookieClient(fetch)
+    expect((await visitor.request(`${a.url}/private`)).status).toBe(200)
     const cookie = visitor.jar.header()
     const answers = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
@@ -56,10 +58,10 @@ describe('two server processes on one table', () => {
   })
 
   it('read on one instance a session that a login created on the other', async () => {
-    const visitor = httpClient()
-    await visitor.get(`${b.url}/private`)
+    const visitor = cookieClient(fetch)
+    await visitor.request(`${b.url}/private`)
     const before = sessionIdIn(visitor.jar)
-    const login = await visitor.get(`${b.url}/login`, {
+    const login = await visitor.request(`${b.url}/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user: 'alice' }),
@@ -68,10 +70,10 @@ describe('two server processes on one table', () => {
     // Login moved the session to a new id, created by instance b.
     expect(sessionIdIn(visitor.jar)).not.toBe(before)
 
-    const page = await (await visitor.get(`${a.url}/`)).text()
+    const page = await (await visitor.request(`${a.url}/`)).text()
     expect(page).toContain('Logged in as <strong>alice</strong>')
     expect(page).toContain('Visits to /private in this session: 1')
-    const next = await visitor.get(`${a.url}/private`)
+    const next = await visitor.request(`${a.url}/private`)
     expect(await next.text()).toBe('The /private page has been visited 2 times.')
   })
 })

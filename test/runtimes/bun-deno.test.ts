@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest'
 import { endpoint, uniqueTableName } from '../support/dynamodb.js'
-import { httpClient } from '../support/server-process.js'
-import { startRuntimeServer, type Runtime, type RuntimeServer } from './runtime-server.js'
+import { cookieClient } from '../support/cookie-jar.js'
+import { killAndRestart, type ServerProcess } from '../support/server-process.js'
+import { startRuntimeServer, type Runtime } from './runtime-server.js'
 
 describe.each<Runtime>(['bun', 'deno'])('the app under %s, on DynamoDB Local', (runtime) => {
-  const started: RuntimeServer[] = []
+  const started: ServerProcess[] = []
   const start = async (env: Record<string, string>, port?: number) => {
     const server = await startRuntimeServer(runtime, env, port)
     started.push(server)
@@ -28,15 +29,13 @@ describe.each<Runtime>(['bun', 'deno'])('the app under %s, on DynamoDB Local', (
       LOG_LEVEL: 'info',
     }
     let server = await start(env)
-    const visitor = httpClient()
-    const visit = async () => (await visitor.get(`${server.url}/private`)).text()
+    const visitor = cookieClient(fetch)
+    const visit = async () => (await visitor.request(`${server.url}/private`)).text()
 
     expect(await visit()).toBe('The /private page has been visited 1 times.')
     expect(await visit()).toBe('The /private page has been visited 2 times.')
 
-    const port = server.port
-    await server.kill('SIGKILL')
-    server = await start(env, port)
+    server = await killAndRestart(server, (port) => start(env, port))
     expect(await visit()).toBe('The /private page has been visited 3 times.')
 
     await server.kill('SIGTERM')

@@ -4,8 +4,9 @@ import { loadConfig } from '../../src/server/config.js'
 import { createApp } from '../../src/server/app.js'
 import { testApp } from '../support/app.js'
 import { CookieJar, cookieAttributes } from '../support/cookie-jar.js'
-import { CountingRepository } from './counting-repository.js'
-import { jsonHeaders, NEW_SECRET } from './cookies.js'
+import { CountingRepository } from '../support/counting-repository.js'
+import { NEW_SECRET } from '../support/secrets.js'
+import { jsonHeaders } from './cookies.js'
 
 const HTTPS = 'https://example.test'
 const sessionCookie = (response: Response) => cookieAttributes(response.headers.getSetCookie()[0]!)

@@ -25,7 +25,3 @@ export const formHeaders = (origin = 'http://localhost') => ({
 })
 
 export const jsonHeaders = { 'content-type': 'application/json' }
-
-export const OLD_SECRET = 'old-secret-0123456789-abcdefghijklmnopq'
-export const NEW_SECRET = 'new-secret-0123456789-abcdefghijklmnopq'
-export const OTHER_SECRET = 'someone-elses-secret-0123456789-abcdefgh'

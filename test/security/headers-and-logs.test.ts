@@ -2,9 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
 import { createApp } from '../../src/server/app.js'
 import type { Logger } from '../../src/server/request-log.js'
-import { CookieJar } from '../support/cookie-jar.js'
-import { httpClient, startServer, type ServerProcess } from '../support/server-process.js'
-import { expectedKeyFor, formHeaders, idOf, jsonHeaders, NEW_SECRET, OLD_SECRET } from './cookies.js'
+import { CookieJar, cookieClient, type CookieClient } from '../support/cookie-jar.js'
+import { startServer, type ServerProcess } from '../support/server-process.js'
+import { NEW_SECRET, OLD_SECRET } from '../support/secrets.js'
+import { expectedKeyFor, formHeaders, idOf, jsonHeaders } from './cookies.js'
 
 /** The app with a logger that keeps every line, and a client that remembers every response. */
 function loggedApp(base = 'http://localhost') {
@@ -16,23 +17,23 @@ function loggedApp(base = 'http://localhost') {
   const app = createApp({ session: { repository: new MemorySessionRepository(), secret: [NEW_SECRET, OLD_SECRET] }, logger })
   const responses: Response[] = []
   const cookies = new Set<string>()
-  const client = (jar = new CookieJar()) => ({
-    jar,
-    async request(path: string, init: RequestInit = {}) {
-      const headers = new Headers(init.headers)
-      if (jar.header()) headers.set('cookie', jar.header())
-      const response = await app.request(`${base}${path}`, { ...init, headers })
-      jar.take(response)
-      for (const value of [jar.get('sid'), jar.get('__Host-sid')]) if (value) cookies.add(value)
-      responses.push(response)
-      return response
-    },
-  })
+  const client = (jar = new CookieJar()): CookieClient => {
+    const browser = cookieClient((url, init) => app.request(url, init), jar, base)
+    return {
+      jar,
+      async request(path, init) {
+        const response = await browser.request(path, init)
+        for (const value of [jar.get('sid'), jar.get('__Host-sid')]) if (value) cookies.add(value)
+        responses.push(response)
+        return response
+      },
+    }
+  }
   return { lines, responses, cookies, client }
 }
 
 /** Visits, a refused and a good login (JSON and form), logout and reuse of the old cookie. */
-async function flow(client: ReturnType<ReturnType<typeof loggedApp>['client']>, origin = 'http://localhost') {
+async function flow(client: CookieClient, origin = 'http://localhost') {
   await client.request('/private')
   await client.request('/')
   await client.request('/login', { method: 'POST', headers: jsonHeaders, body: '{"user":""}' })
@@ -105,10 +106,10 @@ describe('logs', () => {
 
     it('never contain a session id, cookie or the secrets', async () => {
       server = await startServer({ SESSION_STORE: 'memory', SESSION_SECRET: `${NEW_SECRET},${OLD_SECRET}`, LOG_LEVEL: 'debug' })
-      const browser = httpClient()
+      const browser = cookieClient(fetch, new CookieJar(), server.url)
       const seen = new Set<string>()
       const visit = async (path: string, init?: RequestInit) => {
-        await browser.get(`${server!.url}${path}`, init)
+        await browser.request(path, init)
         const value = browser.jar.get('sid')
         if (value) seen.add(value)
       }

@@ -6,9 +6,9 @@ import { MemorySessionRepository } from '../../src/adapters/memory-session-repos
 import { VISITS_FIELD } from '../../src/domain/visit-counter.js'
 import { createApp } from '../../src/server/app.js'
 import type { Logger } from '../../src/server/request-log.js'
-import { SECRET } from '../support/app.js'
-import { CountingRepository } from './counting-repository.js'
-import { expectedKeyFor, formHeaders, idOf, isValidlySigned, jsonHeaders, OTHER_SECRET, signedWith } from './cookies.js'
+import { CountingRepository } from '../support/counting-repository.js'
+import { OTHER_SECRET, SECRET } from '../support/secrets.js'
+import { expectedKeyFor, formHeaders, idOf, isValidlySigned, jsonHeaders, signedWith } from './cookies.js'
 import { describeEachStore } from './stores.js'
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
@@ -126,7 +126,7 @@ describeEachStore('hostile Cookie headers', (store) => {
         expect(counting.readsAndChanges()).toEqual([])
         expect(counting.calls.every((c) => c.key !== genuineKey)).toBe(true)
         if (store().kind === 'dynamodb') {
-          expect(store().commands.slice(commandsBefore).every((name) => name === 'PutItemCommand')).toBe(true)
+          expect(store().commands.slice(commandsBefore).every((name) => name === 'PutItem')).toBe(true)
         }
         if (route.path === '/private') expect(text).toBe('The /private page has been visited 1 times.')
       }),

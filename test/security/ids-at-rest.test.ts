@@ -1,10 +1,11 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
-import { SECRET, testApp } from '../support/app.js'
+import { testApp } from '../support/app.js'
+import { SECRET } from '../support/secrets.js'
 import { CookieJar } from '../support/cookie-jar.js'
 import { freshTable } from '../support/dynamodb.js'
-import { CountingRepository } from './counting-repository.js'
+import { CountingRepository } from '../support/counting-repository.js'
 import { expectedKeyFor, idOf, jsonHeaders, signedWith } from './cookies.js'
 
 type Client = ReturnType<ReturnType<typeof testApp>['client']>

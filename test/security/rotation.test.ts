@@ -4,8 +4,9 @@ import { createApp } from '../../src/server/app.js'
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
 import { testApp } from '../support/app.js'
 import { CookieJar } from '../support/cookie-jar.js'
-import { CountingRepository } from './counting-repository.js'
-import { expectedKeyFor, idOf, NEW_SECRET, OLD_SECRET, signedWith } from './cookies.js'
+import { CountingRepository } from '../support/counting-repository.js'
+import { NEW_SECRET, OLD_SECRET } from '../support/secrets.js'
+import { expectedKeyFor, idOf, signedWith } from './cookies.js'
 import { describeEachStore } from './stores.js'
 
 describeEachStore('secret rotation', (store) => {
@@ -49,7 +50,7 @@ describeEachStore('secret rotation', (store) => {
     expect(issued).toBe(signedWith(NEW_SECRET, idOf(issued)))
     // Only the new session was written; nothing looked up, changed or deleted.
     expect(counting.calls).toEqual([{ op: 'create', key: expectedKeyFor(idOf(issued)) }])
-    if (fixture.kind === 'dynamodb') expect(fixture.commands.slice(commandsBefore)).toEqual(['PutItemCommand'])
+    if (fixture.kind === 'dynamodb') expect(fixture.commands.slice(commandsBefore)).toEqual(['PutItem'])
 
     // The old session itself is untouched: the old secret still opens it.
     const oldJar = new CookieJar()

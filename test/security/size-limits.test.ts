@@ -5,9 +5,10 @@ import type { SessionRepository } from '../../src/domain/session-repository.js'
 import { sessionErrorResponse } from '../../src/http/session-errors.js'
 import { sessionMiddleware, type SessionEnv } from '../../src/http/session-middleware.js'
 import { SESSION_DEFAULTS } from '../../src/http/session-options.js'
-import { SECRET, testApp } from '../support/app.js'
-import { CookieJar } from '../support/cookie-jar.js'
-import { CountingRepository } from './counting-repository.js'
+import { testApp } from '../support/app.js'
+import { CookieJar, cookieClient } from '../support/cookie-jar.js'
+import { CountingRepository } from '../support/counting-repository.js'
+import { SECRET } from '../support/secrets.js'
 import { expectedKeyFor, idOf } from './cookies.js'
 import { describeEachStore } from './stores.js'
 
@@ -21,14 +22,7 @@ function storageApp(repository: SessionRepository, maxBytes?: number) {
   })
   app.get('/data', async (c) => c.json(await c.var.session.all()))
   app.onError((error, c) => sessionErrorResponse(error, c) ?? c.text('unexpected', 500))
-  const jar = new CookieJar()
-  const request = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers)
-    if (jar.header()) headers.set('cookie', jar.header())
-    const response = await app.request(`http://localhost${path}`, { ...init, headers })
-    jar.take(response)
-    return response
-  }
+  const { jar, request } = cookieClient((url, init) => app.request(url, init), new CookieJar(), 'http://localhost')
   return { jar, request, put: (key: string, value: string) => request(`/data/${key}`, { method: 'PUT', body: value }) }
 }
 

@@ -1,16 +1,16 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe } from 'vitest'
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
 import type { SessionRepository } from '../../src/domain/session-repository.js'
 import { freshTable } from '../support/dynamodb.js'
+import { countSdkCalls } from '../support/sdk-calls.js'
 
 export interface StoreFixture {
   readonly kind: 'memory' | 'dynamodb'
   readonly repository: SessionRepository
   /** Whether an item is physically held under the key, expired or not. */
   holds(key: string): Promise<boolean>
-  /** Names of the DynamoDB commands sent so far (empty for memory). */
-  readonly commands: string[]
+  /** The DynamoDB operations sent so far, e.g. `PutItem` (empty for memory). */
+  readonly commands: readonly string[]
 }
 
 /**
@@ -30,7 +30,7 @@ export function describeEachStore(title: string, body: (store: () => StoreFixtur
           return
         }
         const table = await freshTable('security')
-        const commands = recordCommands(table.client)
+        const { operations: commands } = countSdkCalls(table.client)
         fixture = {
           kind,
           repository: table.repository,
@@ -43,17 +43,4 @@ export function describeEachStore(title: string, body: (store: () => StoreFixtur
       body(() => fixture)
     })
   }
-}
-
-/** Records the name of every command the client sends, through an SDK middleware. */
-export function recordCommands(client: DynamoDBClient): string[] {
-  const names: string[] = []
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      names.push(context.commandName ?? 'unknown')
-      return next(args)
-    },
-    { step: 'initialize', name: 'securityTestCommandRecorder' },
-  )
-  return names
 }

@@ -2,23 +2,13 @@ import { MemorySessionRepository } from '../../src/adapters/memory-session-repos
 import type { SessionRepository } from '../../src/domain/session-repository.js'
 import { createApp } from '../../src/server/app.js'
 import type { SessionMiddlewareOptions } from '../../src/http/session-options.js'
-import { CookieJar } from './cookie-jar.js'
-
-export const SECRET = 'test-secret-0123456789-abcdefghijklmnop'
+import { CookieJar, cookieClient } from './cookie-jar.js'
+import { SECRET } from './secrets.js'
 
 /** An app over the given repository (memory by default) and a client with a cookie jar. */
 export function testApp(options: Partial<SessionMiddlewareOptions> & { repository?: SessionRepository } = {}) {
   const repository = options.repository ?? new MemorySessionRepository()
   const app = createApp({ session: { secret: SECRET, ...options, repository } })
-  const client = (jar = new CookieJar(), base = 'http://localhost') => ({
-    jar,
-    async request(path: string, init: RequestInit = {}) {
-      const headers = new Headers(init.headers)
-      if (jar.header() && !headers.has('cookie')) headers.set('cookie', jar.header())
-      const response = await app.request(`${base}${path}`, { ...init, headers })
-      jar.take(response)
-      return response
-    },
-  })
+  const client = (jar = new CookieJar(), base = 'http://localhost') => cookieClient((url, init) => app.request(url, init), jar, base)
   return { app, repository, client }
 }

@@ -34,6 +34,33 @@ export class CookieJar {
   }
 }
 
+/** Anything that answers a request as fetch does: the global fetch, or a Hono app's `request`. */
+export type Fetcher = (url: string, init: RequestInit) => Response | Promise<Response>
+
+export interface CookieClient {
+  readonly jar: CookieJar
+  /** Requests `base + path`; a cookie header in `init` is sent instead of the jar's cookies. */
+  request(path: string, init?: RequestInit): Promise<Response>
+}
+
+/**
+ * A browser-like client over `fetcher`, for in-process apps and real processes alike:
+ * each request carries the jar's cookies, and each answer's Set-Cookie goes into the jar.
+ * With the default `base` of '', paths are full URLs.
+ */
+export function cookieClient(fetcher: Fetcher, jar = new CookieJar(), base = ''): CookieClient {
+  return {
+    jar,
+    async request(path, init = {}) {
+      const headers = new Headers(init.headers)
+      if (jar.header() && !headers.has('cookie')) headers.set('cookie', jar.header())
+      const response = await fetcher(`${base}${path}`, { ...init, headers })
+      jar.take(response)
+      return response
+    },
+  }
+}
+
 /** Parses one Set-Cookie line into its attributes (lower-cased names). */
 export function cookieAttributes(line: string): { name: string; value: string; attributes: Map<string, string> } {
   const [pair, ...rest] = line.split(';').map((s) => s.trim())

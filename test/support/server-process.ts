@@ -1,72 +1,124 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../../scripts/dynamodb-local.js'
-import { CookieJar } from './cookie-jar.js'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+/** The project root: every child process runs from here. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-export interface ServerProcess {
-  readonly url: string
-  readonly port: number
+/** A child process with everything it prints kept. */
+export interface ChildHandle {
   readonly process: ChildProcess
-  /** Everything the process printed so far. */
+  /** Everything the process printed so far, stdout and stderr together. */
   output(): string
+  /** Sends `signal` unless the process has ended already; resolves with its exit code once it has exited. */
   kill(signal?: NodeJS.Signals): Promise<number | null>
+  /** SIGTERM, then SIGKILL when it is still running after `graceMs`; resolves once it has exited. */
+  stop(graceMs?: number): Promise<void>
 }
 
-/**
- * Starts the real server (src/server/main.ts through tsx) as a child process and waits
- * until GET /healthz answers.
- */
-export async function startServer(env: Record<string, string>, port?: number): Promise<ServerProcess> {
-  const chosen = port ?? (await freePort())
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+/** A child process that serves HTTP on 127.0.0.1 at `port`. */
+export interface ServerProcess extends ChildHandle {
+  readonly url: string
+  readonly port: number
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Spawns `command args` from the project root with only PATH inherited, and keeps what it prints. */
+export function spawnChild(command: string, args: readonly string[], env: Record<string, string>): ChildHandle {
+  const child = spawn(command, args, {
     cwd: ROOT,
-    // A generous DynamoDB deadline by default: CI machines are slow and shared; outage tests set their own.
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', DYNAMODB_TIMEOUT_MS: '10000', ...env, PORT: String(chosen) },
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let log = ''
   child.stdout!.on('data', (chunk) => (log += chunk))
   child.stderr!.on('data', (chunk) => (log += chunk))
-  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)))
-  const url = `http://127.0.0.1:${chosen}`
-  const deadline = Date.now() + 30_000
+  const exited = new Promise<number | null>((ok) => {
+    child.once('exit', (code) => ok(code))
+    // A command that cannot be started emits 'error' and never exits: keep the error in the output.
+    child.once('error', (error) => {
+      log += `\n${error.message}\n`
+      if (child.pid === undefined) ok(null)
+    })
+  })
+  const running = () => child.pid !== undefined && child.exitCode === null && child.signalCode === null
+  return {
+    process: child,
+    output: () => log,
+    async kill(signal = 'SIGKILL') {
+      if (running()) child.kill(signal)
+      return exited
+    },
+    async stop(graceMs = 3000) {
+      if (!running()) return
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+}
+
+export interface HealthWait {
+  /** What the errors call the process. */
+  readonly name?: string
+  readonly timeoutMs?: number
+  readonly pollMs?: number
+}
+
+/**
+ * Spawns `command args` with PORT set to `port` (after `env`, so it always wins) and
+ * waits until GET /healthz answers 2xx. Fails at once when the process exits first,
+ * and kills it when it does not answer within the time allowed.
+ */
+export async function spawnAndWaitForHealth(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  port: number,
+  { name = [command, ...args].join(' '), timeoutMs = 30_000, pollMs = 50 }: HealthWait = {},
+): Promise<ServerProcess> {
+  const child = spawnChild(command, args, { ...env, PORT: String(port) })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + timeoutMs
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log}`)
+    const { exitCode, signalCode, pid } = child.process
+    if (exitCode !== null || signalCode !== null || pid === undefined) {
+      throw new Error(`${name} exited with ${exitCode ?? signalCode ?? 'no process'}:\n${child.output()}`)
+    }
     try {
       if ((await fetch(`${url}/healthz`)).ok) break
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`server did not start within 30 s:\n${log}`)
+      await child.kill('SIGKILL')
+      throw new Error(`${name} did not serve /healthz within ${timeoutMs / 1000} s:\n${child.output()}`)
     }
-    await new Promise((r) => setTimeout(r, 50))
+    await sleep(pollMs)
   }
-  return {
-    url,
-    port: chosen,
-    process: child,
-    output: () => log,
-    async kill(signal = 'SIGKILL') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-      return exited
-    },
-  }
+  return { ...child, url, port }
 }
 
-/** A browser-like client: fetch with a cookie jar. */
-export function httpClient(jar = new CookieJar()) {
-  return {
-    jar,
-    async get(url: string, init: RequestInit = {}) {
-      const headers = new Headers(init.headers)
-      if (jar.header()) headers.set('cookie', jar.header())
-      const response = await fetch(url, { ...init, headers })
-      jar.take(response)
-      return response
-    },
-  }
+/**
+ * Starts the real server (src/server/main.ts through tsx) as a child process on `port`
+ * (a free one by default) and waits until GET /healthz answers.
+ */
+export async function startServer(env: Record<string, string>, port?: number): Promise<ServerProcess> {
+  return spawnAndWaitForHealth(
+    process.execPath,
+    ['--import', 'tsx', 'src/server/main.ts'],
+    // A generous DynamoDB deadline by default: CI machines are slow and shared; outage tests set their own.
+    { NODE_ENV: 'test', LOG_LEVEL: 'warn', DYNAMODB_TIMEOUT_MS: '10000', ...env },
+    port ?? (await freePort()),
+    { name: 'server' },
+  )
+}
+
+/** A crash and a restart: SIGKILLs `server`, then starts another on the same port. */
+export async function killAndRestart<S extends ServerProcess>(server: S, start: (port: number) => Promise<S>): Promise<S> {
+  const port = server.port
+  await server.kill('SIGKILL')
+  return start(port)
 }

@@ -1,7 +1,6 @@
 // Browser-like visitors that keep visiting GET /private and remember what they
 // were told, so tests can compare what clients saw with what the table holds.
-import { CookieJar } from '../../support/cookie-jar.js'
-import { httpClient } from '../../support/server-process.js'
+import { cookieClient, type CookieJar } from '../../support/cookie-jar.js'
 
 export interface Answer {
   /** HTTP status, or 0 when no answer came. */
@@ -29,7 +28,7 @@ export interface Visitor {
 const COUNT = /visited (\d+) times/
 
 export function visitor(): Visitor {
-  const client = httpClient()
+  const client = cookieClient(fetch)
   const answers: Answer[] = []
   return {
     jar: client.jar,
@@ -38,7 +37,7 @@ export function visitor(): Visitor {
       const started = performance.now()
       let answer: Answer
       try {
-        const response = await client.get(`${baseUrl}/private`, { signal: AbortSignal.timeout(30_000) })
+        const response = await client.request(`${baseUrl}/private`, { signal: AbortSignal.timeout(30_000) })
         const text = await response.text()
         const match = COUNT.exec(text)
         answer = {
