@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SessionConflictError } from '../../src/domain/errors.js'
+import { SessionConflictError, SessionUsageError } from '../../src/domain/errors.js'
 import { RequestSession } from '../../src/domain/request-session.js'
 import type { SessionPolicy } from '../../src/domain/session.js'
 import { newStoredSession, type StoredSession } from '../../src/domain/session.js'
@@ -172,6 +172,100 @@ export function sessionRepositoryContract(name: string, factory: () => Promise<C
       expect(await repository.load(key, NOW)).toBeNull()
     })
 
+    it('update() applies only while every expected key still holds the value given (absent: undefined)', async () => {
+      const session = await stored({ a: { x: [1, 2] }, b: 'b' })
+      await repository.create(session)
+      const change = (expect: Map<string, unknown>) => ({ set: { c: 'c' }, remove: ['b'], expires: NOW + 10, expect })
+      // Map key order does not matter; the comparison is by JSON value.
+      await expect(repository.update(session.key, change(new Map<string, unknown>([['a', { x: [1, 2] }], ['c', undefined]])), NOW)).resolves.toBe(2)
+      expect((await repository.load(session.key, NOW))!.data).toEqual({ a: { x: [1, 2] }, c: 'c' })
+      for (const expectation of [new Map([['a', { x: [2, 1] }]]), new Map([['c', undefined]]), new Map([['b', 'b']])]) {
+        await expect(repository.update(session.key, { set: { d: 1 }, remove: ['a'], expires: NOW + 10, expect: expectation }, NOW)).rejects.toBeInstanceOf(
+          SessionConflictError,
+        )
+      }
+      const after = await repository.load(session.key, NOW)
+      expect(after!.data).toEqual({ a: { x: [1, 2] }, c: 'c' })
+      expect(after!.version).toBe(2)
+    })
+
+    it('update() saves 400 keys in one change, with conditions, atomically', async () => {
+      const session = await stored({ keep: 1, read: 'seen' })
+      await repository.create(session)
+      const set = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`key-number-${i}`, { i }]))
+      const expectations = new Map<string, unknown>(Array.from({ length: 50 }, (_, i) => [`key-number-${i}`, undefined]))
+      expectations.set('read', 'seen')
+      expect(await repository.update(session.key, { set, remove: ['read'], expires: NOW + 10, expect: expectations }, NOW)).toBe(2)
+      const loaded = await repository.load(session.key, NOW)
+      expect(loaded!.data).toEqual({ keep: 1, ...set })
+      // The same large change again: its absence conditions now fail, and nothing moves.
+      await expect(repository.update(session.key, { set: { other: 1 }, remove: [], expires: NOW + 10, expect: expectations }, NOW)).rejects.toBeInstanceOf(
+        SessionConflictError,
+      )
+      expect((await repository.load(session.key, NOW))!.version).toBe(2)
+    })
+
+    it('increment() reports the previous value, and refuses a field that is not a number', async () => {
+      const session = await stored({ n: 2, s: 'text' })
+      await repository.create(session)
+      expect(await repository.increment(session.key, 'n', 3, NOW + 10, NOW)).toMatchObject({ value: 5, previous: 2 })
+      await expect(repository.increment(session.key, 's', 1, NOW + 10, NOW)).rejects.toBeInstanceOf(SessionUsageError)
+      expect((await repository.load(session.key, NOW))!.data).toEqual({ n: 5, s: 'text' })
+    })
+
+    it('through a request: set then increment is the set value + 1, increment then set is the set value', async () => {
+      const id = await existingId(repository, { a: 1, b: 1 })
+      const first = unitFor(repository, id)
+      await first.get('a')
+      first.set('a', 10)
+      expect(await first.increment('a')).toBe(11)
+      expect(await first.increment('b')).toBe(2)
+      first.set('b', 20)
+      await first.commit()
+      expect(await unitFor(repository, id).all()).toEqual({ a: 11, b: 20 })
+    })
+
+    it('through a request: 300 keys set in one request are all saved, read or not', async () => {
+      const id = await existingId(repository, { base: 0 })
+      const unit = unitFor(repository, id)
+      await unit.all()
+      for (let i = 0; i < 300; i++) unit.set(`k${i}`, `value ${i}`)
+      await unit.commit()
+      const data = await unitFor(repository, id).all()
+      expect(Object.keys(data)).toHaveLength(301)
+      expect(data.k299).toBe('value 299')
+    })
+
+    it('through a request: a conflict saves nothing, its increment taken back', async () => {
+      const id = await existingId(repository, { shared: 'start', views: 5 })
+      const mine = unitFor(repository, id)
+      expect(await mine.get('shared')).toBe('start')
+      const theirs = unitFor(repository, id)
+      theirs.set('shared', 'theirs')
+      await theirs.commit()
+      const before = await repository.load(await storageKeyFor(id), NOW)
+      expect(await mine.increment('views')).toBe(6)
+      expect(await mine.increment('created')).toBe(1)
+      mine.set('shared', 'mine')
+      mine.set('other', 'mine')
+      await expect(mine.commit()).rejects.toBeInstanceOf(SessionConflictError)
+      const after = await repository.load(await storageKeyFor(id), NOW)
+      expect(after!.data).toEqual(before!.data)
+      expect(after!.data).toEqual({ shared: 'theirs', views: 5 })
+    })
+
+    it('through a request: values no store can keep are refused before any write', async () => {
+      const id = await existingId(repository, { a: 1 })
+      const unit = unitFor(repository, id)
+      expect(() => unit.set('big', 1e300)).toThrow(SessionUsageError)
+      expect(() => unit.set('__proto__', { admin: true })).toThrow(SessionUsageError)
+      unit.set('fine', { nested: 'ok' })
+      await unit.commit()
+      const data = await unitFor(repository, id).all()
+      expect(data).toEqual({ a: 1, fine: { nested: 'ok' } })
+      expect(Object.getPrototypeOf(data)).toBe(Object.prototype)
+    })
+
     describe('under concurrency', () => {
       it('parallel increments on one session lose nothing', async () => {
         const session = await stored({})
@@ -212,6 +306,23 @@ export function sessionRepositoryContract(name: string, factory: () => Promise<C
         )
         const unit = unitFor(repository, id)
         expect(await unit.all()).toEqual({ base: true, ...Object.fromEntries(keys.map((k) => [k, k.toUpperCase()])) })
+      })
+
+      it('12 parallel writers to different keys, each after a read of the whole session: no conflict, 20 times over', async () => {
+        for (let trial = 0; trial < 20; trial++) {
+          const id = await existingId(repository, { base: trial })
+          const units = Array.from({ length: 12 }, () => unitFor(repository, id))
+          await Promise.all(units.map((u) => u.all()))
+          const outcomes = await Promise.allSettled(
+            units.map(async (unit, i) => {
+              unit.set(`writer${i}`, i)
+              await unit.commit()
+            }),
+          )
+          expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([])
+          const data = await unitFor(repository, id).all()
+          expect(data).toEqual({ base: trial, ...Object.fromEntries(units.map((_, i) => [`writer${i}`, i])) })
+        }
       })
 
       it('conflicting writes to the same key: one lands, the rest fail, none is silently lost', async () => {
