@@ -37,6 +37,18 @@ describe('GET /private', () => {
     expect(response.headers.get('cache-control')).toBe('private, no-store')
   })
 
+  it('marks the home page, which shows the session, as private and not storable, even without a new cookie', async () => {
+    const { client } = testApp()
+    const alice = client()
+    await alice.request('/private')
+    const home = await alice.request('/')
+    expect(home.headers.getSetCookie()).toEqual([])
+    expect(home.headers.get('cache-control')).toBe('private, no-store')
+    expect(home.headers.get('vary')).toMatch(/\bCookie\b/)
+    // A response that never looked at the session keeps its own caching.
+    expect((await alice.request('/healthz')).headers.get('cache-control')).toBeNull()
+  })
+
   it('caps the cookie Max-Age at the absolute deadline, even when the visit only increments', async () => {
     let now = 1_800_000_000_000
     const { client } = testApp({ ttlSeconds: 1000, maxAgeSeconds: 1500, clock: () => now })

@@ -9,7 +9,7 @@ import type { Logger } from '../../src/server/request-log.js'
 import { CountingRepository } from '../support/counting-repository.js'
 import { OTHER_SECRET, SECRET } from '../support/secrets.js'
 import { expectedKeyFor, formHeaders, idOf, isValidlySigned, jsonHeaders, signedWith } from './cookies.js'
-import { describeEachStore } from './stores.js'
+import { describeEachStore } from '../support/stores.js'
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const b64url = (length: number) => fc.string({ unit: fc.constantFrom(...B64URL), minLength: length, maxLength: length })

@@ -4,7 +4,7 @@ import { testApp } from '../support/app.js'
 import { CookieJar, cookieAttributes } from '../support/cookie-jar.js'
 import { CountingRepository } from '../support/counting-repository.js'
 import { expectedKeyFor, formHeaders, idOf, jsonHeaders } from './cookies.js'
-import { describeEachStore } from './stores.js'
+import { describeEachStore } from '../support/stores.js'
 
 type Client = ReturnType<ReturnType<typeof testApp>['client']>
 

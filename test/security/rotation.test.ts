@@ -7,7 +7,7 @@ import { CookieJar } from '../support/cookie-jar.js'
 import { CountingRepository } from '../support/counting-repository.js'
 import { NEW_SECRET, OLD_SECRET } from '../support/secrets.js'
 import { expectedKeyFor, idOf, signedWith } from './cookies.js'
-import { describeEachStore } from './stores.js'
+import { describeEachStore } from '../support/stores.js'
 
 describeEachStore('secret rotation', (store) => {
   it('keeps a session whose cookie was signed with the old secret when the app runs with "new,old", and re-signs it with the new one', async () => {

@@ -10,7 +10,7 @@ import { CookieJar, cookieClient } from '../support/cookie-jar.js'
 import { CountingRepository } from '../support/counting-repository.js'
 import { SECRET } from '../support/secrets.js'
 import { expectedKeyFor, idOf } from './cookies.js'
-import { describeEachStore } from './stores.js'
+import { describeEachStore } from '../support/stores.js'
 
 /** A test-only app whose routes write whatever the request body says into the session. */
 function storageApp(repository: SessionRepository, maxBytes?: number) {

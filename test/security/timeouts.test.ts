@@ -3,7 +3,7 @@ import type { SessionRepository } from '../../src/domain/session-repository.js'
 import { testApp } from '../support/app.js'
 import { cookieAttributes, type CookieClient } from '../support/cookie-jar.js'
 import { expectedKeyFor, idOf, jsonHeaders } from './cookies.js'
-import { describeEachStore } from './stores.js'
+import { describeEachStore } from '../support/stores.js'
 
 /** An app whose session clock the test moves by hand, in seconds from a fixed start. */
 function clockedApp(repository: SessionRepository, lifetimes: { ttlSeconds: number; maxAgeSeconds: number }) {

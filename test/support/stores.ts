@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe } from 'vitest'
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
 import type { SessionRepository } from '../../src/domain/session-repository.js'
-import { freshTable } from '../support/dynamodb.js'
-import { countSdkCalls } from '../support/sdk-calls.js'
+import { freshTable } from './dynamodb.js'
+import { countSdkCalls } from './sdk-calls.js'
 
 export interface StoreFixture {
   readonly kind: 'memory' | 'dynamodb'
