@@ -115,30 +115,20 @@ describe('RequestSession: failures save nothing', () => {
     return { repository, key, unit }
   }
 
-  it('a read-modify-write that lost the race is a conflict, and takes back its increment of another key', async () => {
-    const { repository, key, unit } = await twoRequests({ n: 1, views: 5 })
+  it.each([
+    { case: 'takes back its increment of another key', stored: { n: 1, views: 5 }, field: 'views', counted: 6, after: { n: 2, views: 5 } },
+    { case: 'removes a field its increment created', stored: { n: 1 }, field: 'fresh', counted: 1, after: { n: 2 } },
+  ])('a read-modify-write that lost the race is a conflict, and $case', async ({ stored, field, counted, after }) => {
+    const { repository, key, unit } = await twoRequests(stored)
     const mine = unit()
     expect(await mine.get('n')).toBe(1)
     const theirs = unit()
     theirs.set('n', 2)
     await theirs.commit()
-    expect(await mine.increment('views')).toBe(6)
+    expect(await mine.increment(field)).toBe(counted)
     mine.set('n', 3)
     await expect(mine.commit()).rejects.toBeInstanceOf(SessionConflictError)
-    expect((await repository.load(key, NOW))!.data).toEqual({ n: 2, views: 5 })
-  })
-
-  it('an increment that created its field is removed again when the request fails', async () => {
-    const { repository, key, unit } = await twoRequests({ n: 1 })
-    const mine = unit()
-    await mine.get('n')
-    const theirs = unit()
-    theirs.set('n', 2)
-    await theirs.commit()
-    expect(await mine.increment('fresh')).toBe(1)
-    mine.set('n', 3)
-    await expect(mine.commit()).rejects.toBeInstanceOf(SessionConflictError)
-    expect((await repository.load(key, NOW))!.data).toEqual({ n: 2 })
+    expect((await repository.load(key, NOW))!.data).toEqual(after)
   })
 
   it('blind writes to the same key: the last writer wins, without a conflict', async () => {
