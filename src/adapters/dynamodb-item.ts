@@ -1,4 +1,6 @@
+import { SessionRetiredError } from '../domain/errors.js'
 import type { SessionData, StoredSession } from '../domain/session.js'
+import type { Retirement } from '../domain/session-repository.js'
 import { copyData } from '../domain/session-values.js'
 
 // The sessions table's item, in one place: attribute names, the conversions, and the
@@ -13,6 +15,10 @@ export const ATTR = {
   expires: 'expires',
   maxExpires: 'maxExpires',
   version: 'version',
+  /** On a retired key's marker only: until when the retirement is reported. */
+  retiredUntil: 'retiredUntil',
+  /** On a retired key's marker only: the successor's id, sealed with the old id. */
+  forward: 'forward',
 } as const
 
 /** The TTL attribute: the idle deadline, epoch seconds. */
@@ -74,4 +80,27 @@ export function fromItem(item: SessionItem): StoredSession {
     maxExpires: Number(item.maxExpires),
     version: Number(item.version),
   }
+}
+
+/**
+ * The marker a retired key keeps for its grace window: no data, no deadlines that
+ * make it live (so every LIVE condition fails on it), TTL on `expires`.
+ */
+export function retirementItem(key: string, retirement: Retirement): Record<string, unknown> {
+  return {
+    [ATTR.id]: key,
+    [ATTR.retiredUntil]: retirement.until,
+    [ATTR.expires]: retirement.until,
+    ...(retirement.forward ? { [ATTR.forward]: retirement.forward } : {}),
+  }
+}
+
+/** Throws SessionRetiredError for a marker still within its window; the item in document or in raw form. */
+export function assertNotRetired(item: Record<string, unknown> | undefined, now: number): void {
+  const until = item?.[ATTR.retiredUntil]
+  if (until === undefined) return
+  const seconds = typeof until === 'object' && until !== null ? Number((until as { N?: string }).N) : Number(until)
+  if (!(seconds > now)) return
+  const forward = item?.[ATTR.forward]
+  throw new SessionRetiredError(typeof forward === 'object' && forward !== null ? (forward as { S?: string }).S : (forward as string | undefined))
 }

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { SessionConflictError } from '../domain/errors.js'
 import type { SessionChange } from '../domain/session-repository.js'
-import { LIVE, LIVE_NAMES, namesFor, UNCHANGED } from './dynamodb-item.js'
+import { assertNotRetired, LIVE, LIVE_NAMES, namesFor, UNCHANGED } from './dynamodb-item.js'
 import { failedOnLiveItem } from './dynamodb-errors.js'
 import type { Send } from './dynamodb-session-repository.js'
 
@@ -90,6 +90,7 @@ export async function sendKeyUpdate(target: UpdateTarget, plan: KeyUpdate, now: 
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) {
       // Tell "gone" from "changed under us" by the old item the failure returns.
+      assertNotRetired(error.Item, now)
       if (!failedOnLiveItem(error, now)) return null
       throw new SessionConflictError('a session key this request read was changed by another request', { cause: error })
     }

@@ -2,8 +2,9 @@ import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import { SessionConflictError } from '../domain/errors.js'
 import { isLive, type StoredSession } from '../domain/session.js'
-import type { Increment, SessionChange, SessionRepository } from '../domain/session-repository.js'
-import { ABSENT, fromItem, LIVE, LIVE_NAMES, namesFor, toItem, type SessionItem } from './dynamodb-item.js'
+import type { Increment, Replacement, SessionChange, SessionRepository } from '../domain/session-repository.js'
+import { ABSENT, assertNotRetired, fromItem, LIVE, LIVE_NAMES, namesFor, toItem, type SessionItem } from './dynamodb-item.js'
+import { replaceSession } from './dynamodb-replace.js'
 import { translateError } from './dynamodb-errors.js'
 import { planKeyUpdate, sendKeyUpdate } from './dynamodb-key-update.js'
 import { wholeItemUpdate } from './dynamodb-whole-item-update.js'
@@ -53,8 +54,9 @@ export class DynamoDbSessionRepository implements SessionRepository {
     const out = await this.#send((o) =>
       this.#client.send(new GetCommand({ TableName: this.#table, Key: { id: key }, ConsistentRead: true }), o),
     )
+    assertNotRetired(out.Item, now)
     const item = out.Item as SessionItem | undefined
-    return item && isLive(item, now) ? fromItem(item) : null
+    return item && item.version !== undefined && isLive(item, now) ? fromItem(item) : null
   }
 
   async create(session: StoredSession): Promise<void> {
@@ -104,6 +106,8 @@ export class DynamoDbSessionRepository implements SessionRepository {
               ':one': { N: '1' },
             },
             ReturnValues: 'UPDATED_OLD',
+            // Free when the condition holds; when it fails, tells a retired id from a missing one.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
           o,
         ),
@@ -118,9 +122,16 @@ export class DynamoDbSessionRepository implements SessionRepository {
         maxExpires: numberOf(attributes?.maxExpires),
       }
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null
+      if (error instanceof ConditionalCheckFailedException) {
+        assertNotRetired(error.Item, now)
+        return null
+      }
       throw error
     }
+  }
+
+  async replace(replacement: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'> {
+    return replaceSession({ client: this.#client, table: this.#table, key: replacement.oldKey, send: this.#send }, replacement, now)
   }
 
   async delete(key: string): Promise<void> {

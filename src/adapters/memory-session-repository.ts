@@ -1,7 +1,7 @@
-import { SessionConflictError, SessionUsageError } from '../domain/errors.js'
+import { SessionConflictError, SessionRetiredError, SessionUsageError } from '../domain/errors.js'
 import { sameJson } from '../domain/same-json.js'
 import { isLive, type SessionData, type StoredSession } from '../domain/session.js'
-import type { Increment, SessionChange, SessionRepository } from '../domain/session-repository.js'
+import type { Increment, Replacement, Retirement, SessionChange, SessionRepository } from '../domain/session-repository.js'
 
 export interface MemorySessionRepositoryOptions {
   /**
@@ -26,6 +26,8 @@ export interface MemorySessionRepositoryOptions {
 export class MemorySessionRepository implements SessionRepository {
   /** Insertion order is write order: a write re-inserts, so the first entry is the least recently written. */
   readonly #items = new Map<string, StoredSession>()
+  /** Keys retired by replace(), until their grace window ends. */
+  readonly #retired = new Map<string, Retirement>()
   readonly #maxSessions: number
   readonly #sweepInterval: number
   #lastSweep = Number.NEGATIVE_INFINITY
@@ -78,6 +80,17 @@ export class MemorySessionRepository implements SessionRepository {
     return { value, previous, version, maxExpires: item.maxExpires }
   }
 
+  async replace({ oldKey, expectedVersion, session, retirement }: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'> {
+    const old = this.#live(oldKey, now)
+    if (!old) return 'gone'
+    if (old.version !== expectedVersion) return 'changed'
+    if (this.#items.has(session.key)) throw new SessionConflictError('a session with this key already exists')
+    this.#items.delete(oldKey)
+    this.#retired.set(oldKey, retirement)
+    this.#put(structuredClone(session))
+    return 'replaced'
+  }
+
   async delete(key: string): Promise<void> {
     this.#items.delete(key)
   }
@@ -101,9 +114,13 @@ export class MemorySessionRepository implements SessionRepository {
     if (now - this.#lastSweep < this.#sweepInterval) return
     this.#lastSweep = now
     for (const [key, item] of this.#items) if (!isLive(item, now)) this.#items.delete(key)
+    for (const [key, retirement] of this.#retired) if (retirement.until <= now) this.#retired.delete(key)
   }
 
+  /** The live session under `key`; throws for a key retired within its grace window. */
   #live(key: string, now: number): StoredSession | undefined {
+    const retirement = this.#retired.get(key)
+    if (retirement && retirement.until > now) throw new SessionRetiredError(retirement.forward)
     const item = this.#items.get(key)
     return item && isLive(item, now) ? item : undefined
   }

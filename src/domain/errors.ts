@@ -35,3 +35,15 @@ export class SessionUsageError extends Error {
     super(message, options)
   }
 }
+
+/**
+ * The id was retired moments ago (a login or a renewal replaced it) and is within
+ * its grace window. `forward`, when present, is the successor's id sealed with a key
+ * only the old id's holder can derive (a renewal); a login leaves none.
+ */
+export class SessionRetiredError extends Error {
+  override readonly name = 'SessionRetiredError'
+  constructor(readonly forward?: string) {
+    super('This session id was just replaced by another request')
+  }
+}

@@ -1,13 +1,15 @@
 import { AppliedIncrements } from './applied-increments.js'
+import { commitResult, type CommitResult, type SessionOutcome } from './commit-result.js'
 import type { DataCheck } from './data-check.js'
-import { SessionUsageError } from './errors.js'
+import { SessionRetiredError, SessionUsageError } from './errors.js'
+import { openForward } from './forward-pointer.js'
 import type { LegacyImport } from './legacy-import.js'
 import { PendingChanges } from './pending-changes.js'
 import { ReadSet } from './read-set.js'
-import { commitResult, type CommitResult, type SessionOutcome } from './commit-result.js'
-import { needsRefresh, type SessionData, type SessionPolicy, type StoredSession } from './session.js'
+import { needsRefresh, type SessionData, type SessionPolicy } from './session.js'
 import type { UntypedSession } from './session-api.js'
 import { freshIdentity, incomingIdentity, mayBeStored, recordIncrement, type Identity } from './session-identity.js'
+import { moveSession, type Move } from './session-move.js'
 import type { SessionRepository } from './session-repository.js'
 import { assertDataKey, isStorableNumber, toStorableValue } from './session-values.js'
 import { createSession, writeChanges, type WriteContext } from './session-writes.js'
@@ -27,7 +29,8 @@ export interface RequestSessionParts {
  * Nothing touches the store until the handler reads or writes. Increments go to the
  * store at once (they return the stored value) and are taken back if the request
  * fails; every other change waits for `commit()`, which saves them in one atomic
- * write, each read key conditioned on the value this request saw.
+ * write, each read key conditioned on the value this request saw. A new id (login,
+ * renewal) is one atomic move that retires the old id.
  */
 export class RequestSession implements UntypedSession {
   #identity: Identity | null = null
@@ -36,19 +39,19 @@ export class RequestSession implements UntypedSession {
   readonly #pending = new PendingChanges()
   readonly #reads = new ReadSet()
   readonly #increments = new AppliedIncrements()
-  /** Storage keys this request ends (logout, or the old id on login), deleted after the save. */
+  /** Storage keys this request ends (logout), deleted after the save. */
   readonly #retiredKeys: string[] = []
-  /** Deadlines carried over by regenerate(), so a new id does not extend the absolute lifetime. */
-  #inherited: StoredSession | null = null
+  /** The session being moved to the current (fresh) id, by regenerate() or renewal. */
+  #move: Move | null = null
   /** The stored idle deadline moved during this request, so the cookie's Max-Age must follow. */
   #expiryMoved = false
   #ended = false
   #issued = false
+  #followed = false
   #touched = false
   #wasRead = false
   readonly #legacy: LegacyImport | null
-  readonly #check: DataCheck | undefined
-  readonly #onInvalidData: ((reason: string) => void) | undefined
+  readonly #parts: RequestSessionParts
 
   constructor(
     private readonly repository: SessionRepository,
@@ -58,8 +61,7 @@ export class RequestSession implements UntypedSession {
     parts: RequestSessionParts = {},
   ) {
     this.#legacy = parts.legacy ?? null
-    this.#check = parts.check
-    this.#onInvalidData = parts.onInvalidData
+    this.#parts = parts
   }
 
   get isNew(): boolean {
@@ -73,20 +75,19 @@ export class RequestSession implements UntypedSession {
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
     this.#wasRead = true
-    const identity = await this.#load()
+    const base = this.#base(await this.#load())
     const change = this.#pending.get(key)
     if (change) return 'removed' in change ? undefined : (structuredClone(change.value) as T)
-    const data = identity.stored?.data
-    const value = data && Object.hasOwn(data, key) ? data[key] : undefined
+    const value = base && Object.hasOwn(base, key) ? base[key] : undefined
     this.#reads.saw(key, value)
     return structuredClone(value) as T | undefined
   }
 
   async all(): Promise<SessionData> {
     this.#wasRead = true
-    const identity = await this.#load()
-    this.#reads.sawAll(identity.stored?.data ?? {})
-    return structuredClone(this.#pending.applyTo(identity.stored?.data ?? null))
+    const base = this.#base(await this.#load())
+    this.#reads.sawAll(base ?? {})
+    return structuredClone(this.#pending.applyTo(base))
   }
 
   set(key: string, value: unknown): void {
@@ -112,7 +113,10 @@ export class RequestSession implements UntypedSession {
     const identity = await this.#identify()
     if (mayBeStored(identity)) {
       const now = this.nowSeconds()
-      const result = await this.repository.increment(identity.key, field, by, now + this.policy.ttlSeconds, now)
+      const result = await this.repository
+        .increment(identity.key, field, by, now + this.policy.ttlSeconds, now)
+        .catch((error: unknown) => this.#follow(error, () => this.increment(field, by)))
+      if (typeof result === 'number') return result
       if (result !== null) {
         this.#increments.record({ key: identity.key, field, by, previous: result.previous })
         recordIncrement(identity, field, result, now + this.policy.ttlSeconds, now)
@@ -129,14 +133,10 @@ export class RequestSession implements UntypedSession {
 
   async regenerate(): Promise<void> {
     const identity = await this.#load()
-    const data = this.#pending.applyTo(identity.stored?.data ?? null)
-    if (mayBeStored(identity)) this.#retiredKeys.push(identity.key)
-    // Calling it again in one request keeps the deadlines of the session it started from.
-    this.#inherited = identity.stored ?? this.#inherited
+    if (identity.state === 'read') this.#move = { oldId: identity.id, oldKey: identity.key, carried: identity.stored!, forward: false }
+    // Called again in one request, the move (and the absolute deadline it carries) stays the first one.
     this.#identity = await freshIdentity()
-    this.#pending.clear()
     this.#reads.clear()
-    for (const [key, value] of Object.entries(data)) this.#pending.set(key, value)
     this.#issued = true
     this.#touched = true
     this.#ended = false
@@ -146,10 +146,11 @@ export class RequestSession implements UntypedSession {
     this.#legacy?.markForRetirement()
     const identity = await this.#identify()
     if (mayBeStored(identity)) this.#retiredKeys.push(identity.key)
+    if (this.#move) this.#retiredKeys.push(this.#move.oldKey)
+    this.#move = null
     this.#identity = null
     this.#pending.clear()
     this.#reads.clear()
-    this.#inherited = null
     this.#ended = true
     this.#touched = true
   }
@@ -164,14 +165,8 @@ export class RequestSession implements UntypedSession {
       const outcome = await this.#save(now)
       for (const key of this.#retiredKeys) await this.repository.delete(key)
       await this.#legacy?.retireIfMarked()
-      return commitResult({
-        outcome,
-        identity: this.#identity,
-        incomingId: this.incomingId,
-        ended: this.#ended,
-        announce: this.#expiryMoved || this.#issued,
-        now,
-      })
+      const announce = this.#expiryMoved || this.#issued
+      return commitResult({ outcome, identity: this.#identity, incomingId: this.incomingId, ended: this.#ended, announce, now })
     } catch (error) {
       await this.#increments.undo(this.repository, now + this.policy.ttlSeconds, now)
       throw error
@@ -184,6 +179,9 @@ export class RequestSession implements UntypedSession {
   }
 
   async #save(now: number): Promise<SessionOutcome> {
+    if (this.#ended && this.#pending.size === 0) return 'destroyed'
+    if (await this.#renewalDue(now)) await this.#beginRenewal()
+    if (this.#move) return this.#saveMove(now)
     if (!this.#touched && !this.#identity?.stored) return this.#wasRead ? 'loaded' : 'untouched'
     if (this.#pending.size > 0) {
       const identity = await this.#load()
@@ -191,7 +189,6 @@ export class RequestSession implements UntypedSession {
       else await this.#writeChanges(identity, now)
       return 'written'
     }
-    if (this.#ended) return 'destroyed'
     const identity = this.#identity
     const stored = identity?.stored
     if (identity?.state === 'read' && stored && !this.#expiryMoved &&
@@ -206,15 +203,57 @@ export class RequestSession implements UntypedSession {
     return this.#expiryMoved ? 'written' : 'loaded'
   }
 
+  /** Whether the current id is old enough to be replaced; only for a session that is stored and was used. */
+  async #renewalDue(now: number): Promise<boolean> {
+    const identity = this.#identity
+    if (this.policy.renewSeconds <= 0 || this.#move || this.#followed || !identity?.stored) return false
+    if (identity.state !== 'read' && identity.state !== 'exists') return false
+    return identity.stored.createdAt <= now - this.policy.renewSeconds
+  }
+
+  async #beginRenewal(): Promise<void> {
+    const identity = await this.#read(this.#identity!)
+    if (identity.state !== 'read' || identity.id !== this.#identity?.id) return
+    this.#move = { oldId: identity.id, oldKey: identity.key, carried: identity.stored!, forward: true }
+    this.#identity = await freshIdentity()
+    this.#issued = true
+  }
+
+  async #saveMove(now: number): Promise<SessionOutcome> {
+    const move = this.#move!
+    const identity = this.#identity!
+    let moved: 'moved' | 'gone'
+    try {
+      moved = await moveSession(this.#writeContext(), move, identity, now)
+    } catch (error) {
+      // Another request moved it first: a renewal continues on its successor, a login answers 409.
+      if (!(error instanceof SessionRetiredError) || !move.forward) throw error
+      this.#move = null
+      this.#identity = await incomingIdentity(move.oldId)
+      return this.#follow(error, () => this.#save(now))
+    }
+    this.#move = null
+    if (moved === 'gone' && this.#pending.size > 0) await this.#create(identity, now)
+    if (moved === 'moved') this.#afterCreate()
+    return 'written'
+  }
+
   async #create(identity: Identity, now: number): Promise<void> {
     await createSession(this.#writeContext(), identity, now)
+    this.#afterCreate()
+  }
+
+  #afterCreate(): void {
     this.#expiryMoved = true
     // The old session's data now lives here; the original can go.
     if (this.#legacy?.imported) this.#legacy.markForRetirement()
   }
 
   async #writeChanges(identity: Identity, now: number): Promise<void> {
-    if ((await writeChanges(this.#writeContext(), identity, now)) === 'gone') {
+    const written = await writeChanges(this.#writeContext(), identity, now).catch((error: unknown) =>
+      this.#follow(error, async () => (await this.#writeChanges(this.#identity!, now), 'written' as const)),
+    )
+    if (written === 'gone') {
       // Expired or deleted while we worked: the changes start a new session.
       await this.#startFresh()
       await this.#create(this.#identity!, now)
@@ -223,7 +262,29 @@ export class RequestSession implements UntypedSession {
   }
 
   #writeContext(): WriteContext {
-    return { repository: this.repository, policy: this.policy, pending: this.#pending, reads: this.#reads, inherited: this.#inherited }
+    return { repository: this.repository, policy: this.policy, pending: this.#pending, reads: this.#reads }
+  }
+
+  /** The data the request builds on: what was read, or, under a fresh id, what is being moved to it. */
+  #base(identity: Identity): Readonly<SessionData> | null {
+    return identity.stored?.data ?? (identity.state === 'new' ? (this.#move?.carried.data ?? null) : null)
+  }
+
+  /**
+   * The cookie's id was retired moments ago. After a renewal it points to its successor:
+   * the request continues there (once) and the browser gets the new cookie. After a
+   * login it points nowhere, and the error stands (answered 409, without a cookie).
+   */
+  async #follow<T>(error: unknown, retry: () => Promise<T>): Promise<T> {
+    const identity = this.#identity
+    if (!(error instanceof SessionRetiredError) || !error.forward || this.#followed || identity?.id !== this.incomingId) throw error
+    const successor = await openForward(error.forward, identity.id)
+    if (successor === null) throw error
+    this.#followed = true
+    this.#issued = true
+    this.#reads.clear()
+    this.#identity = await incomingIdentity(successor)
+    return retry()
   }
 
   /** The current id and key, without reading the store. Parallel calls agree on one identity. */
@@ -245,9 +306,12 @@ export class RequestSession implements UntypedSession {
   }
 
   async #read(identity: Identity): Promise<Identity> {
-    const stored = await this.repository.load(identity.key, this.nowSeconds())
-    const checked = stored && this.#check ? await this.#check(stored.data) : null
-    if (checked && !checked.ok) this.#onInvalidData?.(checked.reason)
+    const now = this.nowSeconds()
+    const stored = await this.repository.load(identity.key, now).catch((error: unknown) => this.#follow(error, async () => null))
+    if (stored === null && this.#identity !== identity) return this.#read(this.#identity!)
+    const { check, onInvalidData } = this.#parts
+    const checked = stored && check ? await check(stored.data) : null
+    if (checked && !checked.ok) onInvalidData?.(checked.reason)
     if (stored === null || (checked && !checked.ok)) {
       await this.#startFresh()
       return this.#identity!

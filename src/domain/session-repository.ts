@@ -30,12 +30,32 @@ export interface Increment {
   readonly maxExpires: number
 }
 
+/** What a retired id leaves for its grace window: nothing usable, and perhaps a sealed pointer to its successor. */
+export interface Retirement {
+  /** Epoch seconds until which requests with the old id are told it was retired (then it is simply absent). */
+  readonly until: number
+  /** The successor's id, sealed with the old id (see forward-pointer.ts); absent after a login. */
+  readonly forward?: string
+}
+
+/** Moving a session to a new key in one atomic step. */
+export interface Replacement {
+  readonly oldKey: string
+  /** The old session's version as read; the move only happens if nobody wrote since. */
+  readonly expectedVersion: number
+  /** The session under its new key (the key must be unused). */
+  readonly session: StoredSession
+  readonly retirement: Retirement
+}
+
 /**
  * The port: where sessions live. Keys are storage keys (hashes of session ids).
  * `now` is epoch seconds; a session whose deadlines have passed counts as absent
  * for every operation, even while it is still physically stored.
  *
  * Every write is atomic (all of its change or none) and bumps the version by one.
+ * A key retired by `replace` within its grace window makes load, update and
+ * increment throw SessionRetiredError (with the sealed forward pointer, if any).
  * Values are already checked by the domain (see session-values.ts), so every
  * adapter stores the same things.
  */
@@ -62,6 +82,13 @@ export interface SessionRepository {
    * when the field holds something other than a number.
    */
   increment(key: string, field: string, by: number, expires: number, now: number): Promise<Increment | null>
+
+  /**
+   * Atomically stores `session` under its new key and retires the old key, leaving
+   * only the retirement marker there: 'replaced'. Nothing is written when the old
+   * session changed since `expectedVersion` ('changed') or is no longer live ('gone').
+   */
+  replace(replacement: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'>
 
   /** Removes the session; removing an absent one is not an error. */
   delete(key: string): Promise<void>

@@ -1,8 +1,7 @@
 import { SessionTooLargeError } from './errors.js'
 import type { PendingChanges } from './pending-changes.js'
 import type { ReadSet } from './read-set.js'
-import type { SessionPolicy } from './session.js'
-import { newStoredSession, type SessionData, type StoredSession } from './session.js'
+import { newStoredSession, type SessionData, type SessionPolicy } from './session.js'
 import type { Identity } from './session-identity.js'
 import type { SessionRepository } from './session-repository.js'
 import { dataSize } from './session-values.js'
@@ -13,8 +12,6 @@ export interface WriteContext {
   readonly policy: SessionPolicy
   readonly pending: PendingChanges
   readonly reads: ReadSet
-  /** Deadlines a regenerated session keeps from the one it replaced. */
-  readonly inherited: StoredSession | null
 }
 
 /** `base` with the pending changes applied; throws SessionTooLargeError past the limit, before any store call. */
@@ -28,9 +25,7 @@ export function checkedData(ctx: WriteContext, base: Readonly<SessionData> | nul
 /** Stores the pending changes as a new session under `identity` (one PutItem). */
 export async function createSession(ctx: WriteContext, identity: Identity, now: number): Promise<void> {
   const data = checkedData(ctx, null)
-  const fresh = newStoredSession(identity.key, data, now, ctx.policy)
-  const inherited = ctx.inherited
-  const stored = inherited ? { ...fresh, createdAt: inherited.createdAt, maxExpires: inherited.maxExpires } : fresh
+  const stored = newStoredSession(identity.key, data, now, ctx.policy)
   await ctx.repository.create(stored)
   identity.state = 'read'
   identity.stored = stored

@@ -30,6 +30,10 @@ export interface SessionPolicy extends SessionLifetime {
   readonly refreshThreshold: number
   /** Largest session data, as JSON bytes. */
   readonly maxBytes: number
+  /** Replace the id once it is this many seconds old (renewal); 0: never. */
+  readonly renewSeconds: number
+  /** How long a retired id keeps answering: forwarded after a renewal, refused after a login. */
+  readonly renewGraceSeconds: number
 }
 
 export const toEpochSeconds = (ms: number): number => Math.floor(ms / 1000)

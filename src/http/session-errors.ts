@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import {
   SessionConflictError,
+  SessionRetiredError,
   SessionStoreUnavailableError,
   SessionTooLargeError,
   SessionUsageError,
@@ -31,6 +32,12 @@ function responseFor(error: unknown, c: Context): Response | null {
   if (error instanceof SessionStoreUnavailableError) {
     c.header('Retry-After', String(RETRY_AFTER_SECONDS))
     return c.text('Session store unavailable, please retry shortly.', 503)
+  }
+  if (error instanceof SessionRetiredError) {
+    // A request that raced a login with the pre-login cookie: no cookie goes out, so the
+    // browser keeps the one the login just set; retried, it carries that one.
+    c.header('Retry-After', '1')
+    return c.text('This session was just replaced by a login; nothing was saved, please retry.', 409)
   }
   if (error instanceof SessionConflictError) {
     return c.text('The session was changed by another request; nothing was saved, please retry.', 409)

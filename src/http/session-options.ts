@@ -17,6 +17,8 @@ export const SESSION_DEFAULTS = {
   refreshThreshold: 0.5,
   maxBytes: 131_072,
   maxCookieHeaderLength: 4096,
+  renewSeconds: 3600,
+  renewGraceSeconds: 30,
   legacyCookieName: 'connect.sid',
 } as const
 
@@ -48,6 +50,14 @@ export interface SessionMiddlewareOptions<Data = UntypedSessionData> {
   readonly refreshThreshold?: number
   /** Largest session, in bytes of JSON; default 131072. */
   readonly maxBytes?: number
+  /** Give the session a new id once its id is this old (seconds); 0 turns renewal off. Default 3600. */
+  readonly renewSeconds?: number
+  /**
+   * For this long after a renewal, requests with the previous id are served on the renewed
+   * session and get the new cookie; after a login, requests with the pre-login id get 409.
+   * Default 30.
+   */
+  readonly renewGraceSeconds?: number
   /** Longer Cookie headers are treated as carrying no session; default 4096. */
   readonly maxCookieHeaderLength?: number
   /** Believe X-Forwarded-Proto (only behind a proxy that sets it); default false. */
@@ -107,9 +117,14 @@ export function resolveOptions(options: SessionMiddlewareOptions<never>, check: 
     maxAgeSeconds: options.maxAgeSeconds ?? SESSION_DEFAULTS.maxAgeSeconds,
     refreshThreshold: options.refreshThreshold ?? SESSION_DEFAULTS.refreshThreshold,
     maxBytes: options.maxBytes ?? SESSION_DEFAULTS.maxBytes,
+    renewSeconds: options.renewSeconds ?? SESSION_DEFAULTS.renewSeconds,
+    renewGraceSeconds: options.renewGraceSeconds ?? SESSION_DEFAULTS.renewGraceSeconds,
   }
   if (!(policy.ttlSeconds > 0 && policy.maxAgeSeconds > 0 && policy.maxBytes > 0)) {
     throw new Error('sessionMiddleware: ttlSeconds, maxAgeSeconds and maxBytes must be positive')
+  }
+  if (!(policy.renewSeconds >= 0 && policy.renewGraceSeconds >= 1)) {
+    throw new Error('sessionMiddleware: renewSeconds must be 0 or more and renewGraceSeconds at least 1')
   }
   const clock = options.clock ?? Date.now
   return {

@@ -39,6 +39,8 @@ const EnvSchema = z
       .min(0, 'SESSION_REFRESH_THRESHOLD must be a number between 0 and 1')
       .max(1, 'SESSION_REFRESH_THRESHOLD must be a number between 0 and 1')
       .default(SESSION_DEFAULTS.refreshThreshold),
+    SESSION_RENEW_SECONDS: int('SESSION_RENEW_SECONDS', SESSION_DEFAULTS.renewSeconds, 0, 31_536_000),
+    SESSION_RENEW_GRACE_SECONDS: int('SESSION_RENEW_GRACE_SECONDS', SESSION_DEFAULTS.renewGraceSeconds, 1, 3600),
     SESSION_MAX_BYTES: int('SESSION_MAX_BYTES', SESSION_DEFAULTS.maxBytes, 256, 358_400),
     SESSION_COOKIE_NAME: z
       .string()
@@ -114,6 +116,8 @@ export interface Config {
     readonly ttlSeconds: number
     readonly maxAgeSeconds: number
     readonly refreshThreshold: number
+    readonly renewSeconds: number
+    readonly renewGraceSeconds: number
     readonly maxBytes: number
     readonly cookieName: string
     readonly sameSite: 'Strict' | 'Lax' | 'None'
@@ -171,6 +175,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ttlSeconds: e.SESSION_TTL_SECONDS,
       maxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
       refreshThreshold: e.SESSION_REFRESH_THRESHOLD,
+      renewSeconds: e.SESSION_RENEW_SECONDS,
+      renewGraceSeconds: e.SESSION_RENEW_GRACE_SECONDS,
       maxBytes: e.SESSION_MAX_BYTES,
       cookieName: e.SESSION_COOKIE_NAME,
       sameSite: e.SESSION_SAME_SITE,

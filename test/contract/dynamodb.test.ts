@@ -50,7 +50,7 @@ describe('DynamoDbSessionRepository: what is really stored', () => {
       const now = Math.floor(Date.now() / 1000)
       const unit = new RequestSession(
         table.repository,
-        { ttlSeconds: 600, maxAgeSeconds: 3600, refreshThreshold: 0.5, maxBytes: 10_000 },
+        { ttlSeconds: 600, maxAgeSeconds: 3600, refreshThreshold: 0.5, maxBytes: 10_000, renewSeconds: 0, renewGraceSeconds: 30 },
         () => now,
         null,
       )

@@ -13,7 +13,7 @@ export interface ContractSubject {
 
 const NOW = Math.floor(Date.now() / 1000)
 const LIFETIME = { ttlSeconds: 3600, maxAgeSeconds: 7 * 86400 }
-const POLICY: SessionPolicy = { ...LIFETIME, refreshThreshold: 0.5, maxBytes: 300_000 }
+const POLICY: SessionPolicy = { ...LIFETIME, refreshThreshold: 0.5, maxBytes: 300_000, renewSeconds: 0, renewGraceSeconds: 30 }
 
 const randomKey = () => storageKeyFor(generateSessionId())
 

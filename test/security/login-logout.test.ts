@@ -52,8 +52,9 @@ describeEachStore('login and logout', (store) => {
     })
   }
 
-  it('rejects the pre-login cookie after login: replaying it (stolen, or planted by an attacker) starts a fresh, anonymous session', async () => {
-    const app = testApp({ repository: store().repository })
+  it('rejects the pre-login cookie after login: within the grace window a 409 without a cookie, after it a fresh, anonymous session', async () => {
+    let now = Date.now()
+    const app = testApp({ repository: store().repository, clock: () => now, renewGraceSeconds: 30 })
     // The attacker obtains a valid session and plants its cookie in the victim's browser.
     const attacker = app.client()
     await attacker.request('/private')
@@ -61,6 +62,14 @@ describeEachStore('login and logout', (store) => {
     const victim = replay(app, planted)
     expect((await login(victim, 'victim', 'json')).status).toBe(200)
 
+    // A request racing the login with the old cookie is refused and sets no cookie over the new one.
+    const racing = replay(app, planted)
+    const refused = await racing.request('/private')
+    expect(refused.status).toBe(409)
+    expect(refused.headers.get('retry-after')).toBe('1')
+    expect(refused.headers.getSetCookie()).toEqual([])
+
+    now += 31_000
     const replayed = replay(app, planted)
     expect(await (await replayed.request('/')).text()).toContain('Not logged in.')
     expect(await (await replayed.request('/private')).text()).toBe('The /private page has been visited 1 times.')

@@ -1,7 +1,7 @@
-import type { SessionRepository, SessionChange } from '../../src/domain/session-repository.js'
+import type { Replacement, SessionRepository, SessionChange } from '../../src/domain/session-repository.js'
 import type { StoredSession } from '../../src/domain/session.js'
 
-export type StoreOperation = 'load' | 'create' | 'update' | 'increment' | 'delete'
+export type StoreOperation = 'load' | 'create' | 'update' | 'increment' | 'replace' | 'delete'
 
 /** A real repository with every call recorded, to prove which requests reach the store. */
 export class CountingRepository implements SessionRepository {
@@ -33,6 +33,10 @@ export class CountingRepository implements SessionRepository {
   increment(key: string, field: string, by: number, expires: number, now: number) {
     this.calls.push({ op: 'increment', key })
     return this.inner.increment(key, field, by, expires, now)
+  }
+  replace(replacement: Replacement, now: number) {
+    this.calls.push({ op: 'replace', key: replacement.oldKey })
+    return this.inner.replace(replacement, now)
   }
   delete(key: string) {
     this.calls.push({ op: 'delete', key })

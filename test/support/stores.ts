@@ -7,7 +7,7 @@ import { countSdkCalls } from './sdk-calls.js'
 export interface StoreFixture {
   readonly kind: 'memory' | 'dynamodb'
   readonly repository: SessionRepository
-  /** Whether an item is physically held under the key, expired or not. */
+  /** Whether a session is physically held under the key, expired or not (a retired id's marker is not a session). */
   holds(key: string): Promise<boolean>
   /** The DynamoDB operations sent so far, e.g. `PutItem` (empty for memory). */
   readonly commands: readonly string[]
@@ -26,7 +26,8 @@ export function describeEachStore(title: string, body: (store: () => StoreFixtur
         if (kind === 'memory') {
           const repository = new MemorySessionRepository()
           // Epoch second 0 lies before every deadline, so this sees expired items too.
-          fixture = { kind, repository, holds: async (key) => (await repository.load(key, 0)) !== null, commands: [] }
+          const holds = (key: string) => repository.load(key, 0).then((s) => s !== null, () => false)
+          fixture = { kind, repository, holds, commands: [] }
           return
         }
         const table = await freshTable('security')
@@ -34,7 +35,7 @@ export function describeEachStore(title: string, body: (store: () => StoreFixtur
         fixture = {
           kind,
           repository: table.repository,
-          holds: async (key) => (await table.scan()).some((item) => item.id?.S === key),
+          holds: async (key) => (await table.scan()).some((item) => item.id?.S === key && item.version !== undefined),
           commands,
         }
         drop = table.drop

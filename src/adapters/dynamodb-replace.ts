@@ -1,0 +1,53 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
+import { isLive } from '../domain/session.js'
+import type { Replacement } from '../domain/session-repository.js'
+import { ABSENT, assertNotRetired, LIVE, LIVE_NAMES, namesFor, retirementItem, toItem, UNCHANGED } from './dynamodb-item.js'
+import type { UpdateTarget } from './dynamodb-key-update.js'
+
+/**
+ * Moves a session to a new key in one transaction: the new item is put (its key
+ * unused) and the old one overwritten by its retirement marker, on the condition
+ * that the old session is live and at the version read. Two items written, one call.
+ * The token makes an SDK retry of the same transaction (a lost reply) a no-op.
+ */
+export async function replaceSession(target: UpdateTarget, replacement: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'> {
+  const token = crypto.randomUUID()
+  try {
+    await target.send((o) =>
+      target.client.send(
+        new TransactWriteCommand({
+          ClientRequestToken: token,
+          TransactItems: [
+            { Put: { TableName: target.table, Item: toItem(replacement.session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') } },
+            {
+              Put: {
+                TableName: target.table,
+                Item: retirementItem(replacement.oldKey, replacement.retirement),
+                ConditionExpression: `${LIVE} AND ${UNCHANGED}`,
+                ExpressionAttributeNames: { ...LIVE_NAMES, ...namesFor('#version') },
+                ExpressionAttributeValues: { ':now': now, ':expected': replacement.expectedVersion },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+          ],
+        }),
+        o,
+      ),
+    )
+    return 'replaced'
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause ?? error
+    if (!(cause instanceof TransactionCanceledException)) throw error
+    const old = cause.CancellationReasons?.[1]
+    if (old?.Code !== 'ConditionalCheckFailed') throw error
+    const item = old.Item as Record<string, unknown> | undefined
+    assertNotRetired(item, now)
+    if (!item || !isLive({ expires: numberIn(item.expires), maxExpires: numberIn(item.maxExpires) }, now)) return 'gone'
+    return 'changed'
+  }
+}
+
+/** A number attribute in raw (`{ N }`) or document form. */
+const numberIn = (value: unknown): number =>
+  typeof value === 'object' && value !== null ? Number((value as { N?: string }).N) : Number(value)
