@@ -41,6 +41,7 @@ export const NAMES = {
   '#expires': ATTR.expires,
   '#maxExpires': ATTR.maxExpires,
   '#version': ATTR.version,
+  '#createdAt': ATTR.createdAt,
 } as const
 
 /** The liveness rule of session.ts as a condition: the item exists and neither deadline has passed (TTL deletion lags). */

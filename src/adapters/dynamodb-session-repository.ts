@@ -93,11 +93,11 @@ export class DynamoDbSessionRepository implements SessionRepository {
             Key: { id: { S: key } },
             // One atomic request: no read, so parallel visits cannot overwrite each other.
             // UPDATED_OLD returns the field's old value (absent when this creates it), the old
-            // version and, set to itself, the absolute deadline, without returning the data.
+            // version and, set to themselves, the absolute deadline and the id's age, without the data.
             UpdateExpression:
-              'SET #data.#f = if_not_exists(#data.#f, :zero) + :by, #expires = :expiresNew, #maxExpires = #maxExpires ADD #version :one',
+              'SET #data.#f = if_not_exists(#data.#f, :zero) + :by, #expires = :expiresNew, #maxExpires = #maxExpires, #createdAt = #createdAt ADD #version :one',
             ConditionExpression: LIVE,
-            ExpressionAttributeNames: { ...LIVE_NAMES, ...namesFor('#data', '#version'), '#f': field },
+            ExpressionAttributeNames: { ...LIVE_NAMES, ...namesFor('#data', '#version', '#createdAt'), '#f': field },
             ExpressionAttributeValues: {
               ':now': { N: String(now) },
               ':zero': { N: '0' },
@@ -120,6 +120,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
         previous,
         version: numberOf(attributes?.version) + 1,
         maxExpires: numberOf(attributes?.maxExpires),
+        createdAt: numberOf(attributes?.createdAt),
       }
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {

@@ -77,7 +77,7 @@ export class MemorySessionRepository implements SessionRepository {
     const version = item.version + 1
     const data = Object.fromEntries([...Object.entries(item.data), [field, value]])
     this.#put({ ...item, data, expires, version })
-    return { value, previous, version, maxExpires: item.maxExpires }
+    return { value, previous, version, maxExpires: item.maxExpires, createdAt: item.createdAt }
   }
 
   async replace({ oldKey, expectedVersion, session, retirement }: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'> {

@@ -119,7 +119,7 @@ export class RequestSession implements UntypedSession {
       if (typeof result === 'number') return result
       if (result !== null) {
         this.#increments.record({ key: identity.key, field, by, previous: result.previous })
-        recordIncrement(identity, field, result, now + this.policy.ttlSeconds, now)
+        recordIncrement(identity, field, result, now + this.policy.ttlSeconds)
         this.#reads.replace(field, result.value)
         this.#expiryMoved = true
         return result.value

@@ -32,7 +32,7 @@ export async function freshIdentity(): Promise<Identity> {
 export const mayBeStored = (identity: Identity): boolean => identity.state !== 'new'
 
 /** The identity after this request's increment landed: the new value and deadlines known, the rest as before. */
-export function recordIncrement(identity: Identity, field: string, result: Increment, expires: number, now: number): void {
+export function recordIncrement(identity: Identity, field: string, result: Increment, expires: number): void {
   const stored = identity.stored
   if (stored) {
     const data = Object.fromEntries([...Object.entries(stored.data), [field, result.value]])
@@ -40,7 +40,7 @@ export function recordIncrement(identity: Identity, field: string, result: Incre
     return
   }
   // Known to exist now, though not read: remember the deadlines for the cookie.
-  const { maxExpires, version } = result
-  identity.stored = { key: identity.key, data: {}, createdAt: now, expires, maxExpires, version }
+  const { maxExpires, version, createdAt } = result
+  identity.stored = { key: identity.key, data: {}, createdAt, expires, maxExpires, version }
   identity.state = 'exists'
 }

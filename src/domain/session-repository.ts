@@ -28,6 +28,8 @@ export interface Increment {
   readonly version: number
   /** The session's absolute deadline, so the caller can cap the cookie without a read. */
   readonly maxExpires: number
+  /** When the session's id was issued, so the caller can tell a renewal is due without a read. */
+  readonly createdAt: number
 }
 
 /** What a retired id leaves for its grace window: nothing usable, and perhaps a sealed pointer to its successor. */

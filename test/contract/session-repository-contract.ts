@@ -159,8 +159,8 @@ export function sessionRepositoryContract(name: string, factory: () => Promise<C
       const session = await stored({ other: 'x' })
       await repository.create(session)
       const maxExpires = session.maxExpires
-      expect(await repository.increment(session.key, 'views', 1, NOW + 50, NOW)).toEqual({ value: 1, previous: undefined, version: 2, maxExpires })
-      expect(await repository.increment(session.key, 'views', 5, NOW + 60, NOW)).toEqual({ value: 6, previous: 1, version: 3, maxExpires })
+      expect(await repository.increment(session.key, 'views', 1, NOW + 50, NOW)).toEqual({ value: 1, previous: undefined, version: 2, maxExpires, createdAt: session.createdAt })
+      expect(await repository.increment(session.key, 'views', 5, NOW + 60, NOW)).toEqual({ value: 6, previous: 1, version: 3, maxExpires, createdAt: session.createdAt })
       const loaded = await repository.load(session.key, NOW)
       expect(loaded!.data).toEqual({ other: 'x', views: 6 })
       expect(loaded!.expires).toBe(NOW + 60)
