@@ -7,7 +7,7 @@ export type SameSite = 'Strict' | 'Lax' | 'None'
 export interface CookieSettings {
   readonly name: string
   readonly sameSite: SameSite
-  /** Longest Cookie header we parse; longer ones are treated as carrying no session. */
+  /** Longest Cookie header we parse (in linear time); a longer one is refused with 431, the session untouched. */
   readonly maxHeaderLength: number
 }
 
@@ -19,11 +19,16 @@ export interface CookieSettings {
 export const cookieNameFor = (settings: CookieSettings, secure: boolean): string =>
   secure ? `__Host-${settings.name}` : settings.name
 
-/** The first value of `name` in the request's Cookie header, or null; nothing from an over-long header. Never throws. */
-export function readCookie(c: Context, name: string, maxHeaderLength: number): string | null {
-  const header = c.req.header('cookie')
-  if (!header || header.length > maxHeaderLength) return null
-  return getCookie(c, name) ?? null
+/** Whether the request's Cookie header is longer than we parse. */
+export const cookieHeaderTooLong = (c: Context, maxHeaderLength: number): boolean =>
+  (c.req.header('cookie')?.length ?? 0) > maxHeaderLength
+
+/**
+ * The first value of `name` in the request's Cookie header, or null. Linear in the
+ * header's length, which the caller has bounded; cookies before ours do not hide it.
+ */
+export function readCookie(c: Context, name: string): string | null {
+  return c.req.header('cookie') ? (getCookie(c, name) ?? null) : null
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Session, UntypedSessionData } from '../domain/session-api.js'
 import { createCookieSigner } from './cookie-signer.js'
 import { createExpressCookieVerifier } from './express-cookie.js'
 import { isSecureRequest } from './request-scheme.js'
-import { cookieNameFor, readCookie, serializeSessionCookie } from './session-cookie.js'
+import { cookieHeaderTooLong, cookieNameFor, readCookie, serializeSessionCookie } from './session-cookie.js'
 import { sessionErrorResponse } from './session-errors.js'
 import { resolveOptions, secretList, SESSION_DEFAULTS, type SessionMiddlewareOptions } from './session-options.js'
 
@@ -47,12 +47,18 @@ export function sessionMiddleware<Data = UntypedSessionData>(
   return async function session(c, next) {
     const secure = isSecureRequest(c, trustProxy)
     const name = cookieNameFor(settings, secure)
-    const raw = readCookie(c, name, settings.maxHeaderLength)
+    // Too long to parse: refused before anything is read, so no new cookie replaces the
+    // visitor's session (cookie tossing from a sibling subdomain cannot log anyone out).
+    if (cookieHeaderTooLong(c, settings.maxHeaderLength)) {
+      c.header('Cache-Control', 'no-store')
+      return c.text('Cookie header too large.', 431)
+    }
+    const raw = readCookie(c, name)
     // A bad signature ends here: no store call for forged or garbled cookies.
     const id = raw === null ? null : await signer.verify(raw)
     let legacyImport: LegacyImport | null = null
     if (legacy && id === null) {
-      const oldRaw = readCookie(c, legacy.cookieName, settings.maxHeaderLength)
+      const oldRaw = readCookie(c, legacy.cookieName)
       const oldId = oldRaw === null ? null : await legacy.verifier.verify(oldRaw)
       if (oldId !== null) {
         legacyImport = new LegacyImport(

@@ -16,7 +16,7 @@ export const SESSION_DEFAULTS = {
   maxAgeSeconds: 604_800,
   refreshThreshold: 0.5,
   maxBytes: 131_072,
-  maxCookieHeaderLength: 4096,
+  maxCookieHeaderLength: 16_384,
   renewSeconds: 3600,
   renewGraceSeconds: 30,
   legacyCookieName: 'connect.sid',
@@ -58,7 +58,7 @@ export interface SessionMiddlewareOptions<Data = UntypedSessionData> {
    * Default 30.
    */
   readonly renewGraceSeconds?: number
-  /** Longer Cookie headers are treated as carrying no session; default 4096. */
+  /** Longest Cookie header parsed; a longer one is answered 431, the session untouched. Default 16384 (Node's whole-header limit). */
   readonly maxCookieHeaderLength?: number
   /** Believe X-Forwarded-Proto (only behind a proxy that sets it); default false. */
   readonly trustProxy?: boolean

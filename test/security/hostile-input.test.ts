@@ -128,7 +128,9 @@ describeEachStore('hostile Cookie headers', (store) => {
         if (store().kind === 'dynamodb') {
           expect(store().commands.slice(commandsBefore).every((name) => name === 'PutItem')).toBe(true)
         }
-        if (route.path === '/private') expect(text).toBe('The /private page has been visited 1 times.')
+        // A header too long to parse is refused whole: no cookie replaces the visitor's session.
+        if (response.status === 431) expect(response.headers.getSetCookie()).toEqual([])
+        else if (route.path === '/private') expect(text).toBe('The /private page has been visited 1 times.')
       }),
       { numRuns: runs },
     )
