@@ -1,4 +1,11 @@
-import { DeleteItemCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb'
 import { SessionStoreUnavailableError } from '../domain/errors.js'
 import type { LegacySessionSource } from '../domain/legacy-session-source.js'
 import type { SessionData } from '../domain/session.js'
@@ -45,6 +52,59 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
     } catch {
       return null
     }
+  }
+
+  /**
+   * Moves `sess` aside (`claimedSess`) with a condition that it is still there, so of
+   * parallel claimers exactly one succeeds. The claim expires with the item's
+   * `expires` set to `until`.
+   */
+  async claim(id: string, _now: number, until: number): Promise<boolean> {
+    const { client, tableName, prefix, hashKey, timeoutMs } = this.#o
+    const out = await guard(() =>
+      client.send(
+        new GetItemCommand({ TableName: tableName, Key: { [hashKey]: { S: prefix + id } }, ConsistentRead: true }),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      ),
+    )
+    const item = out.Item
+    if (!item?.sess) return false
+    const { sess, ...rest } = item
+    try {
+      await guard(() =>
+        client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: { ...rest, claimedSess: sess, expires: { N: String(until) } } as Record<string, AttributeValue>,
+            ConditionExpression: '#sess = :sess',
+            ExpressionAttributeNames: { '#sess': 'sess' },
+            ExpressionAttributeValues: { ':sess': sess },
+          }),
+          { abortSignal: AbortSignal.timeout(timeoutMs) },
+        ),
+      )
+      return true
+    } catch (error) {
+      if ((error as { cause?: unknown }).cause instanceof ConditionalCheckFailedException) return false
+      throw error
+    }
+  }
+
+  async release(id: string): Promise<void> {
+    const { client, tableName, prefix, hashKey, timeoutMs } = this.#o
+    const out = await guard(() =>
+      client.send(
+        new GetItemCommand({ TableName: tableName, Key: { [hashKey]: { S: prefix + id } }, ConsistentRead: true }),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      ),
+    )
+    const { claimedSess, ...rest } = out.Item ?? {}
+    if (!claimedSess) return
+    await guard(() =>
+      client.send(new PutItemCommand({ TableName: tableName, Item: { ...rest, sess: claimedSess } as Record<string, AttributeValue> }), {
+        abortSignal: AbortSignal.timeout(timeoutMs),
+      }),
+    )
   }
 
   async delete(id: string): Promise<void> {

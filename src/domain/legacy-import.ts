@@ -1,12 +1,14 @@
+import { SessionRetiredError } from './errors.js'
 import type { PendingChanges } from './pending-changes.js'
 import type { SessionData } from './session.js'
 import { isValidDataKey, toStorableValue } from './session-values.js'
 
-/** A session of a previous system to move into this one, bound to one request. */
+/** A session of a previous system to move into this one, bound to one request (see LegacySessionSource). */
 export interface LegacySession {
-  /** The old session's data, or null when there is none (or it expired). */
   load(now: number): Promise<SessionData | null>
-  /** Deletes the old session once its data lives here. */
+  claim(now: number, until: number): Promise<boolean>
+  release(): Promise<void>
+  /** Deletes the old session (logout). */
   retire(): Promise<void>
 }
 
@@ -58,7 +60,32 @@ export class LegacyImport {
     return this.#dropped
   }
 
-  /** The old session is to go: its data now lives here, or the visitor logged out. */
+  #claimed = false
+
+  /**
+   * Takes the old session for the session this request is about to create. Parallel
+   * first requests with one legacy cookie race here; the losers get
+   * SessionRetiredError (409, no cookie) and, retried, join the winner's session.
+   */
+  async claim(now: number, graceSeconds: number): Promise<void> {
+    if (!this.#imported || this.#claimed) return
+    if (!(await this.legacy.claim(now, now + graceSeconds))) throw new SessionRetiredError()
+    this.#claimed = true
+  }
+
+  /** The migration failed after the claim: the old session goes back. Best effort. */
+  async releaseClaim(): Promise<void> {
+    if (!this.#claimed || this.#retired) return
+    this.#claimed = false
+    await this.legacy.release().catch(() => {})
+  }
+
+  /** Its data now lives in a session of ours (the claim stays until it expires). */
+  moved(): void {
+    if (this.#claimed) this.#retired = true
+  }
+
+  /** The visitor logged out: the old session is to be deleted too. */
   markForRetirement(): void {
     this.#retire = true
   }

@@ -6,8 +6,16 @@ import type { SessionData } from './session.js'
  * are the old system's session ids, already verified from its signed cookie.
  */
 export interface LegacySessionSource {
-  /** The old session's data, or null when absent or expired at `now` (epoch seconds). */
+  /** The old session's data, or null when absent, expired at `now` (epoch seconds) or already claimed. */
   load(id: string, now: number): Promise<SessionData | null>
-  /** Removes the old session once it has been moved. */
+  /**
+   * Takes the old session for one new session of ours, atomically: true for the one
+   * caller that got it. Its data is set aside until `until` (epoch seconds), so a
+   * failed migration can give it back, and then it is gone.
+   */
+  claim(id: string, now: number, until: number): Promise<boolean>
+  /** Gives a claimed session back, when the migration that claimed it failed. */
+  release(id: string): Promise<void>
+  /** Removes the old session (logout). */
   delete(id: string): Promise<void>
 }

@@ -169,6 +169,7 @@ export class RequestSession implements UntypedSession {
       return commitResult({ outcome, identity: this.#identity, incomingId: this.incomingId, ended: this.#ended, announce, now })
     } catch (error) {
       await this.#increments.undo(this.repository, now + this.policy.ttlSeconds, now)
+      await this.#legacy?.releaseClaim()
       throw error
     }
   }
@@ -239,14 +240,15 @@ export class RequestSession implements UntypedSession {
   }
 
   async #create(identity: Identity, now: number): Promise<void> {
+    await this.#legacy?.claim(now, this.policy.renewGraceSeconds)
     await createSession(this.#writeContext(), identity, now)
     this.#afterCreate()
   }
 
   #afterCreate(): void {
     this.#expiryMoved = true
-    // The old session's data now lives here; the original can go.
-    if (this.#legacy?.imported) this.#legacy.markForRetirement()
+    // The legacy session's data now lives here.
+    this.#legacy?.moved()
   }
 
   async #writeChanges(identity: Identity, now: number): Promise<void> {

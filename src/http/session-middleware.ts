@@ -41,6 +41,7 @@ export function sessionMiddleware<Data = UntypedSessionData>(
   const legacy = options.legacy && {
     source: options.legacy.source,
     cookieName: options.legacy.cookieName ?? SESSION_DEFAULTS.legacyCookieName,
+    acceptUntil: options.legacy.acceptUntil ?? Number.POSITIVE_INFINITY,
     verifier: createExpressCookieVerifier(secretList(options.legacy.secret)),
   }
 
@@ -57,12 +58,18 @@ export function sessionMiddleware<Data = UntypedSessionData>(
     // A bad signature ends here: no store call for forged or garbled cookies.
     const id = raw === null ? null : await signer.verify(raw)
     let legacyImport: LegacyImport | null = null
-    if (legacy && id === null) {
+    // After the migration window, legacy cookies are ignored and legacy items left alone.
+    if (legacy && id === null && nowSeconds() * 1000 < legacy.acceptUntil) {
       const oldRaw = readCookie(c, legacy.cookieName)
       const oldId = oldRaw === null ? null : await legacy.verifier.verify(oldRaw)
       if (oldId !== null) {
         legacyImport = new LegacyImport(
-          { load: (now) => legacy.source.load(oldId, now), retire: () => legacy.source.delete(oldId) },
+          {
+            load: (now) => legacy.source.load(oldId, now),
+            claim: (now, until) => legacy.source.claim(oldId, now, until),
+            release: () => legacy.source.release(oldId),
+            retire: () => legacy.source.delete(oldId),
+          },
           nowSeconds,
         )
       }
@@ -88,6 +95,9 @@ export function sessionMiddleware<Data = UntypedSessionData>(
       return
     }
     c.set('sessionOutcome', result.outcome)
+    if (legacyImport && legacyImport.dropped > 0) {
+      warn?.('legacy session values that cannot be stored were dropped', { dropped: legacyImport.dropped })
+    }
     if (legacy && unit.legacyRetired) {
       appendAfterHandler(c, 'Set-Cookie', serializeSessionCookie(legacy.cookieName, '', { maxAgeSeconds: 0, secure, sameSite: settings.sameSite }))
     }

@@ -86,6 +86,11 @@ export interface LegacyOptions {
   readonly secret: string | readonly string[]
   /** express-session's cookie name; default `connect.sid`. */
   readonly cookieName?: string
+  /**
+   * Epoch milliseconds after which legacy cookies are ignored and legacy items left
+   * untouched. Bounds the window in which a planted legacy cookie can work. Default: no end.
+   */
+  readonly acceptUntil?: number
 }
 
 export interface ResolvedOptions {

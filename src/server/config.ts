@@ -67,6 +67,9 @@ const EnvSchema = z
       .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'LEGACY_SESSION_TABLE must be 3 to 255 letters, digits, _ . or -')
       .optional(),
     LEGACY_SESSION_PREFIX: z.string().default('sess:'),
+    LEGACY_ACCEPT_UNTIL: z.iso
+      .datetime({ offset: true, error: 'LEGACY_ACCEPT_UNTIL must be an ISO 8601 instant such as 2027-06-30T00:00:00Z' })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_STORE) {
@@ -131,6 +134,8 @@ export interface Config {
     readonly cookieName: string
     readonly table: string
     readonly prefix: string
+    /** Epoch milliseconds after which legacy cookies are ignored; Infinity when unset. */
+    readonly acceptUntil: number
   } | null
 }
 
@@ -190,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           cookieName: e.LEGACY_COOKIE_NAME,
           table: e.LEGACY_SESSION_TABLE ?? e.SESSION_TABLE,
           prefix: e.LEGACY_SESSION_PREFIX,
+          acceptUntil: e.LEGACY_ACCEPT_UNTIL ? Date.parse(e.LEGACY_ACCEPT_UNTIL) : Number.POSITIVE_INFINITY,
         })
       : null,
   })

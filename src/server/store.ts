@@ -38,6 +38,7 @@ export function buildStore(config: Config): Store {
           legacy: {
             secret: config.legacy.secrets,
             cookieName: config.legacy.cookieName,
+            acceptUntil: config.legacy.acceptUntil,
             source: new ConnectDynamoDbSessionSource({
               client,
               tableName: config.legacy.table,
