@@ -28,10 +28,16 @@ export const COOKIE_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/
 /** Shortest secret accepted: 32 characters, so a signing key has at least 128 bits even if hex. */
 export const MIN_SECRET_LENGTH = 32
 
-/** Why a list of secrets is unusable, or null when it is fine. */
+/** Fewest different characters a secret must use: refuses `aaaa…` and `abab…`, whatever their length. */
+export const MIN_DISTINCT_SECRET_CHARACTERS = 8
+
+/** Why a list of secrets is unusable, or null when it is fine. The one place the secret rule is written. */
 export function secretsProblem(secrets: readonly string[]): string | null {
   if (secrets.length === 0) return 'at least one secret is required'
   if (secrets.some((s) => s.length < MIN_SECRET_LENGTH)) return `every secret must be at least ${MIN_SECRET_LENGTH} characters`
+  if (secrets.some((s) => new Set(s).size < MIN_DISTINCT_SECRET_CHARACTERS)) {
+    return `every secret must use at least ${MIN_DISTINCT_SECRET_CHARACTERS} different characters`
+  }
   return null
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { COOKIE_NAME_PATTERN, MIN_SECRET_LENGTH, SESSION_DEFAULTS } from '../http/session-options.js'
+import { COOKIE_NAME_PATTERN, SESSION_DEFAULTS, secretsProblem } from '../http/session-options.js'
+import { parseSecretList } from './secret-list.js'
 
 /** A stable development secret, so cookies survive restarts; refused in production. */
 export const DEVELOPMENT_SECRET = 'development-only-secret-change-me-0123456789'
@@ -86,14 +87,19 @@ const EnvSchema = z
       })
     }
     if (env.SESSION_SECRET) {
-      const secrets = env.SESSION_SECRET.split(',').map((s) => s.trim())
-      if (secrets.some((s) => s.length < MIN_SECRET_LENGTH)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['SESSION_SECRET'],
-          message: `SESSION_SECRET must be one or more comma-separated secrets of at least ${MIN_SECRET_LENGTH} characters each`,
-        })
-      }
+      const secrets = parseSecretList(env.SESSION_SECRET)
+      const problem = typeof secrets === 'string' ? secrets : secretsProblem(secrets)
+      if (problem) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: `SESSION_SECRET: ${problem}` })
+    } else if (env.SESSION_STORE === 'dynamodb' && !env.DYNAMODB_ENDPOINT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message: 'SESSION_SECRET is required with SESSION_STORE=dynamodb on AWS (no DYNAMODB_ENDPOINT): the built-in development secret is public',
+      })
+    }
+    if (env.LEGACY_SESSION_SECRET) {
+      const secrets = parseSecretList(env.LEGACY_SESSION_SECRET)
+      if (typeof secrets === 'string') ctx.addIssue({ code: 'custom', path: ['LEGACY_SESSION_SECRET'], message: `LEGACY_SESSION_SECRET: ${secrets}` })
     }
   })
 
@@ -149,7 +155,10 @@ export class ConfigError extends Error {
  * Throws ConfigError naming every bad variable.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  // An explicit empty LEGACY_SESSION_PREFIX is a real setting (connect-dynamodb with prefix '').
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'LEGACY_SESSION_PREFIX')),
+  )
   const result = EnvSchema.safeParse(cleaned)
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
@@ -159,7 +168,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError([...new Set(lines)].join('\n'))
   }
   const e = result.data
-  const secrets = e.SESSION_SECRET ? e.SESSION_SECRET.split(',').map((s) => s.trim()) : [DEVELOPMENT_SECRET]
+  const secrets = e.SESSION_SECRET ? (parseSecretList(e.SESSION_SECRET) as string[]) : [DEVELOPMENT_SECRET]
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -191,7 +200,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     legacy: e.LEGACY_SESSION_SECRET
       ? Object.freeze({
-          secrets: Object.freeze(e.LEGACY_SESSION_SECRET.split(',').map((s) => s.trim())),
+          secrets: Object.freeze(parseSecretList(e.LEGACY_SESSION_SECRET) as string[]),
           cookieName: e.LEGACY_COOKIE_NAME,
           table: e.LEGACY_SESSION_TABLE ?? e.SESSION_TABLE,
           prefix: e.LEGACY_SESSION_PREFIX,

@@ -64,7 +64,23 @@ describe('loadConfig', () => {
     expect(config.session.cookieName).toBe('app')
     expect(config.session.sameSite).toBe('Strict')
     expect(config.session.trustProxy).toBe(true)
-    expect(config.legacy).toEqual({ secrets: [LEGACY_SECRET], cookieName: 'connect.sid', table: 'my-sessions', prefix: 'sess:' })
+    expect(config.legacy).toEqual({ secrets: [LEGACY_SECRET], cookieName: 'connect.sid', table: 'my-sessions', prefix: 'sess:', acceptUntil: Infinity })
+  })
+
+  it('reads secret lists with commas inside as a JSON array, an explicit empty legacy prefix, and the migration deadline', () => {
+    const config = loadConfig({
+      SESSION_STORE: 'dynamodb',
+      DYNAMODB_ENDPOINT: 'http://localhost:8000',
+      SESSION_SECRET: JSON.stringify([`${SECRET},with,commas`, `${SECRET}-old`]),
+      LEGACY_SESSION_SECRET: '["keyboard, cat","older"]',
+      LEGACY_SESSION_PREFIX: '',
+      LEGACY_ACCEPT_UNTIL: '2027-06-30T00:00:00Z',
+      SESSION_RENEW_SECONDS: '0',
+    })
+    expect(config.session.secrets).toEqual([`${SECRET},with,commas`, `${SECRET}-old`])
+    expect(config.legacy).toMatchObject({ secrets: ['keyboard, cat', 'older'], prefix: '', acceptUntil: Date.parse('2027-06-30T00:00:00Z') })
+    expect(config.session.renewSeconds).toBe(0)
+    expect(loadConfig({}).session).toMatchObject({ renewSeconds: 3600, renewGraceSeconds: 30 })
   })
 
   it('treats empty strings as unset', () => {
@@ -83,6 +99,17 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production', SESSION_STORE: 'memory' }, 'SESSION_SECRET'],
     [{ NODE_ENV: 'production', SESSION_SECRET: SECRET }, 'SESSION_STORE'],
     [{ LEGACY_SESSION_SECRET: 'x', SESSION_STORE: 'memory' }, 'LEGACY_SESSION_SECRET'],
+    [{ SESSION_SECRET: `${SECRET},` }, 'SESSION_SECRET'],
+    [{ SESSION_SECRET: `${SECRET},,${SECRET}-2` }, 'SESSION_SECRET'],
+    [{ SESSION_SECRET: 'a'.repeat(40) }, 'SESSION_SECRET'],
+    [{ SESSION_SECRET: 'ab'.repeat(20) }, 'SESSION_SECRET'],
+    [{ SESSION_SECRET: '["unclosed' }, 'SESSION_SECRET'],
+    [{ SESSION_STORE: 'dynamodb' }, 'SESSION_SECRET'],
+    [{ SESSION_STORE: 'dynamodb', NODE_ENV: 'development' }, 'SESSION_SECRET'],
+    [{ SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: 'http://localhost:8000', LEGACY_SESSION_SECRET: 'old,' }, 'LEGACY_SESSION_SECRET'],
+    [{ SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: 'http://localhost:8000', LEGACY_SESSION_SECRET: 'x', LEGACY_ACCEPT_UNTIL: 'next week' }, 'LEGACY_ACCEPT_UNTIL'],
+    [{ SESSION_RENEW_SECONDS: '-1' }, 'SESSION_RENEW_SECONDS'],
+    [{ SESSION_RENEW_GRACE_SECONDS: '0' }, 'SESSION_RENEW_GRACE_SECONDS'],
   ])('rejects %j with a line naming %s', (env, name) => {
     const message = errorOf(env as Record<string, string>)
     expect(message.split('\n')).toHaveLength(1)
