@@ -2,17 +2,17 @@ import { AppliedIncrements } from './applied-increments.js'
 import { commitResult, type CommitResult, type SessionOutcome } from './commit-result.js'
 import type { DataCheck } from './data-check.js'
 import { SessionRetiredError, SessionUsageError } from './errors.js'
-import { openForward } from './forward-pointer.js'
 import type { LegacyImport } from './legacy-import.js'
 import { PendingChanges } from './pending-changes.js'
 import { ReadSet } from './read-set.js'
-import { needsRefresh, type SessionData, type SessionPolicy } from './session.js'
+import type { SessionData, SessionPolicy } from './session.js'
 import type { UntypedSession } from './session-api.js'
+import { CurrentSession } from './current-session.js'
 import { freshIdentity, incomingIdentity, mayBeStored, recordIncrement, type Identity } from './session-identity.js'
-import { moveSession, type Move } from './session-move.js'
+import { moveSession, renewalDue, type Move } from './session-move.js'
 import type { SessionRepository } from './session-repository.js'
 import { assertDataKey, isStorableNumber, toStorableValue } from './session-values.js'
-import { createSession, writeChanges, type WriteContext } from './session-writes.js'
+import { createSession, refreshExpiry, writeChanges, type WriteContext } from './session-writes.js'
 
 export interface RequestSessionParts {
   /** A legacy session to move here; only for a request that carried no session of ours. */
@@ -33,11 +33,9 @@ export interface RequestSessionParts {
  * renewal) is one atomic move that retires the old id.
  */
 export class RequestSession implements UntypedSession {
-  #identity: Identity | null = null
-  #identifying: Promise<Identity> | null = null
-  #loading: Promise<Identity> | null = null
   readonly #pending = new PendingChanges()
   readonly #reads = new ReadSet()
+  readonly #current: CurrentSession
   readonly #increments = new AppliedIncrements()
   /** Storage keys this request ends (logout), deleted after the save. */
   readonly #retiredKeys: string[] = []
@@ -47,11 +45,9 @@ export class RequestSession implements UntypedSession {
   #expiryMoved = false
   #ended = false
   #issued = false
-  #followed = false
   #touched = false
   #wasRead = false
   readonly #legacy: LegacyImport | null
-  readonly #parts: RequestSessionParts
 
   constructor(
     private readonly repository: SessionRepository,
@@ -61,11 +57,20 @@ export class RequestSession implements UntypedSession {
     parts: RequestSessionParts = {},
   ) {
     this.#legacy = parts.legacy ?? null
-    this.#parts = parts
+    this.#current = new CurrentSession({
+      repository,
+      nowSeconds,
+      incomingId,
+      pending: this.#pending,
+      reads: this.#reads,
+      legacy: this.#legacy,
+      check: parts.check,
+      onInvalidData: parts.onInvalidData,
+    })
   }
 
   get isNew(): boolean {
-    return this.#identity?.stored == null
+    return this.#current.identity?.stored == null
   }
 
   /** Whether the handler read anything of the session, so its response depends on it. */
@@ -75,7 +80,7 @@ export class RequestSession implements UntypedSession {
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
     this.#wasRead = true
-    const base = this.#base(await this.#load())
+    const base = this.#base(await this.#current.load(this.#ended))
     const change = this.#pending.get(key)
     if (change) return 'removed' in change ? undefined : (structuredClone(change.value) as T)
     const value = base && Object.hasOwn(base, key) ? base[key] : undefined
@@ -85,7 +90,7 @@ export class RequestSession implements UntypedSession {
 
   async all(): Promise<SessionData> {
     this.#wasRead = true
-    const base = this.#base(await this.#load())
+    const base = this.#base(await this.#current.load(this.#ended))
     this.#reads.sawAll(base ?? {})
     return structuredClone(this.#pending.applyTo(base))
   }
@@ -110,12 +115,12 @@ export class RequestSession implements UntypedSession {
     await this.#legacy?.importInto(this.#pending)
     // A key this request already set or deleted counts from that: set then increment is the set value + by.
     if (this.#pending.has(field)) return this.#pending.addTo(field, by)
-    const identity = await this.#identify()
+    const identity = await this.#current.identify(this.#ended)
     if (mayBeStored(identity)) {
       const now = this.nowSeconds()
       const result = await this.repository
         .increment(identity.key, field, by, now + this.policy.ttlSeconds, now)
-        .catch((error: unknown) => this.#follow(error, () => this.increment(field, by)))
+        .catch((error: unknown) => this.#current.follow(error, () => this.increment(field, by)))
       if (typeof result === 'number') return result
       if (result !== null) {
         this.#increments.record({ key: identity.key, field, by, previous: result.previous })
@@ -125,17 +130,17 @@ export class RequestSession implements UntypedSession {
         return result.value
       }
       // Unknown or expired id: never adopted. Start over under a new id.
-      await this.#startFresh()
+      await this.#current.startFresh()
     }
     // Nothing stored yet: count here; commit() creates the session with the total.
     return this.#pending.addTo(field, by)
   }
 
   async regenerate(): Promise<void> {
-    const identity = await this.#load()
+    const identity = await this.#current.load(this.#ended)
     if (identity.state === 'read') this.#move = { oldId: identity.id, oldKey: identity.key, carried: identity.stored!, forward: false }
     // Called again in one request, the move (and the absolute deadline it carries) stays the first one.
-    this.#identity = await freshIdentity()
+    this.#current.identity = await freshIdentity()
     this.#reads.clear()
     this.#issued = true
     this.#touched = true
@@ -144,11 +149,11 @@ export class RequestSession implements UntypedSession {
 
   async destroy(): Promise<void> {
     this.#legacy?.markForRetirement()
-    const identity = await this.#identify()
+    const identity = await this.#current.identify(this.#ended)
     if (mayBeStored(identity)) this.#retiredKeys.push(identity.key)
     if (this.#move) this.#retiredKeys.push(this.#move.oldKey)
     this.#move = null
-    this.#identity = null
+    this.#current.identity = null
     this.#pending.clear()
     this.#reads.clear()
     this.#ended = true
@@ -165,8 +170,8 @@ export class RequestSession implements UntypedSession {
       const outcome = await this.#save(now)
       for (const key of this.#retiredKeys) await this.repository.delete(key)
       await this.#legacy?.retireIfMarked()
-      const announce = this.#expiryMoved || this.#issued
-      return commitResult({ outcome, identity: this.#identity, incomingId: this.incomingId, ended: this.#ended, announce, now })
+      const announce = this.#expiryMoved || this.#issued || this.#current.followed
+      return commitResult({ outcome, identity: this.#current.identity, incomingId: this.incomingId, ended: this.#ended, announce, now })
     } catch (error) {
       await this.#increments.undo(this.repository, now + this.policy.ttlSeconds, now)
       await this.#legacy?.releaseClaim()
@@ -181,48 +186,31 @@ export class RequestSession implements UntypedSession {
 
   async #save(now: number): Promise<SessionOutcome> {
     if (this.#ended && this.#pending.size === 0) return 'destroyed'
-    if (await this.#renewalDue(now)) await this.#beginRenewal()
+    if (!this.#move && !this.#current.followed && renewalDue(this.#current.identity, this.policy, now)) await this.#beginRenewal()
     if (this.#move) return this.#saveMove(now)
-    if (!this.#touched && !this.#identity?.stored) return this.#wasRead ? 'loaded' : 'untouched'
+    if (!this.#touched && !this.#current.identity?.stored) return this.#wasRead ? 'loaded' : 'untouched'
     if (this.#pending.size > 0) {
-      const identity = await this.#load()
+      const identity = await this.#current.load(this.#ended)
       if (identity.state === 'new') await this.#create(identity, now)
       else await this.#writeChanges(identity, now)
       return 'written'
     }
-    const identity = this.#identity
-    const stored = identity?.stored
-    if (identity?.state === 'read' && stored && !this.#expiryMoved &&
-        needsRefresh(stored, now, this.policy.ttlSeconds, this.policy.refreshThreshold)) {
-      const expires = now + this.policy.ttlSeconds
-      const version = await this.repository.update(identity.key, { set: {}, remove: [], expires }, now)
-      if (version !== null) {
-        identity.stored = { ...stored, expires, version }
-        this.#expiryMoved = true
-      }
-    }
+    const identity = this.#current.identity
+    if (identity && !this.#expiryMoved && (await refreshExpiry(this.#writeContext(), identity, now))) this.#expiryMoved = true
     return this.#expiryMoved ? 'written' : 'loaded'
   }
 
-  /** Whether the current id is old enough to be replaced; only for a session that is stored and was used. */
-  async #renewalDue(now: number): Promise<boolean> {
-    const identity = this.#identity
-    if (this.policy.renewSeconds <= 0 || this.#move || this.#followed || !identity?.stored) return false
-    if (identity.state !== 'read' && identity.state !== 'exists') return false
-    return identity.stored.createdAt <= now - this.policy.renewSeconds
-  }
-
   async #beginRenewal(): Promise<void> {
-    const identity = await this.#read(this.#identity!)
-    if (identity.state !== 'read' || identity.id !== this.#identity?.id) return
+    const identity = await this.#current.read(this.#current.identity!)
+    if (identity.state !== 'read' || identity.id !== this.#current.identity?.id) return
     this.#move = { oldId: identity.id, oldKey: identity.key, carried: identity.stored!, forward: true }
-    this.#identity = await freshIdentity()
+    this.#current.identity = await freshIdentity()
     this.#issued = true
   }
 
   async #saveMove(now: number): Promise<SessionOutcome> {
     const move = this.#move!
-    const identity = this.#identity!
+    const identity = this.#current.identity!
     let moved: 'moved' | 'gone'
     try {
       moved = await moveSession(this.#writeContext(), move, identity, now)
@@ -230,8 +218,8 @@ export class RequestSession implements UntypedSession {
       // Another request moved it first: a renewal continues on its successor, a login answers 409.
       if (!(error instanceof SessionRetiredError) || !move.forward) throw error
       this.#move = null
-      this.#identity = await incomingIdentity(move.oldId)
-      return this.#follow(error, () => this.#save(now))
+      this.#current.identity = await incomingIdentity(move.oldId)
+      return this.#current.follow(error, () => this.#save(now))
     }
     this.#move = null
     if (moved === 'gone' && this.#pending.size > 0) await this.#create(identity, now)
@@ -253,12 +241,12 @@ export class RequestSession implements UntypedSession {
 
   async #writeChanges(identity: Identity, now: number): Promise<void> {
     const written = await writeChanges(this.#writeContext(), identity, now).catch((error: unknown) =>
-      this.#follow(error, async () => (await this.#writeChanges(this.#identity!, now), 'written' as const)),
+      this.#current.follow(error, async () => (await this.#writeChanges(this.#current.identity!, now), 'written' as const)),
     )
     if (written === 'gone') {
       // Expired or deleted while we worked: the changes start a new session.
-      await this.#startFresh()
-      await this.#create(this.#identity!, now)
+      await this.#current.startFresh()
+      await this.#create(this.#current.identity!, now)
     }
     this.#expiryMoved = true
   }
@@ -272,59 +260,4 @@ export class RequestSession implements UntypedSession {
     return identity.stored?.data ?? (identity.state === 'new' ? (this.#move?.carried.data ?? null) : null)
   }
 
-  /**
-   * The cookie's id was retired moments ago. After a renewal it points to its successor:
-   * the request continues there (once) and the browser gets the new cookie. After a
-   * login it points nowhere, and the error stands (answered 409, without a cookie).
-   */
-  async #follow<T>(error: unknown, retry: () => Promise<T>): Promise<T> {
-    const identity = this.#identity
-    if (!(error instanceof SessionRetiredError) || !error.forward || this.#followed || identity?.id !== this.incomingId) throw error
-    const successor = await openForward(error.forward, identity.id)
-    if (successor === null) throw error
-    this.#followed = true
-    this.#issued = true
-    this.#reads.clear()
-    this.#identity = await incomingIdentity(successor)
-    return retry()
-  }
-
-  /** The current id and key, without reading the store. Parallel calls agree on one identity. */
-  #identify(): Promise<Identity> {
-    if (this.#identity) return Promise.resolve(this.#identity)
-    this.#identifying ??= (this.incomingId !== null && !this.#ended ? incomingIdentity(this.incomingId) : freshIdentity())
-      .then((identity) => (this.#identity = identity))
-      .finally(() => (this.#identifying = null))
-    return this.#identifying
-  }
-
-  /** The current session, read from the store once (parallel reads share the call), legacy data brought in. */
-  async #load(): Promise<Identity> {
-    await this.#legacy?.importInto(this.#pending)
-    const identity = await this.#identify()
-    if (identity.state === 'read' || identity.state === 'new') return identity
-    this.#loading ??= this.#read(identity).finally(() => (this.#loading = null))
-    return this.#loading
-  }
-
-  async #read(identity: Identity): Promise<Identity> {
-    const now = this.nowSeconds()
-    const stored = await this.repository.load(identity.key, now).catch((error: unknown) => this.#follow(error, async () => null))
-    if (stored === null && this.#identity !== identity) return this.#read(this.#identity!)
-    const { check, onInvalidData } = this.#parts
-    const checked = stored && check ? await check(stored.data) : null
-    if (checked && !checked.ok) onInvalidData?.(checked.reason)
-    if (stored === null || (checked && !checked.ok)) {
-      await this.#startFresh()
-      return this.#identity!
-    }
-    identity.state = 'read'
-    identity.stored = checked?.ok ? { ...stored, data: checked.data } : stored
-    return identity
-  }
-
-  /** Drops an id the store does not know and continues under a new one, keeping pending changes. */
-  async #startFresh(): Promise<void> {
-    this.#identity = await freshIdentity()
-  }
 }

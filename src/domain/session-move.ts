@@ -1,6 +1,6 @@
 import { SessionConflictError } from './errors.js'
 import { sealForward } from './forward-pointer.js'
-import { newStoredSession, type StoredSession } from './session.js'
+import { newStoredSession, type SessionPolicy, type StoredSession } from './session.js'
 import type { Identity } from './session-identity.js'
 import { checkedData, type WriteContext } from './session-writes.js'
 
@@ -44,4 +44,11 @@ export async function moveSession(ctx: WriteContext, move: Move, identity: Ident
     move.carried = latest
   }
   throw new SessionConflictError('the session kept changing while its id was being replaced')
+}
+
+/** Whether the id is old enough to be replaced; only for a session that is stored and was used. */
+export function renewalDue(identity: Identity | null, policy: SessionPolicy, now: number): boolean {
+  if (policy.renewSeconds <= 0 || !identity?.stored) return false
+  if (identity.state !== 'read' && identity.state !== 'exists') return false
+  return identity.stored.createdAt <= now - policy.renewSeconds
 }

@@ -1,7 +1,7 @@
 import { SessionTooLargeError } from './errors.js'
 import type { PendingChanges } from './pending-changes.js'
 import type { ReadSet } from './read-set.js'
-import { newStoredSession, type SessionData, type SessionPolicy } from './session.js'
+import { needsRefresh, newStoredSession, type SessionData, type SessionPolicy } from './session.js'
 import type { Identity } from './session-identity.js'
 import type { SessionRepository } from './session-repository.js'
 import { dataSize } from './session-values.js'
@@ -47,4 +47,20 @@ export async function writeChanges(ctx: WriteContext, identity: Identity, now: n
   identity.stored = { ...snapshot, data, expires, version }
   ctx.pending.clear()
   return 'written'
+}
+
+/**
+ * For a request that only read: pushes the idle deadline forward, once less than the
+ * refresh threshold of the TTL is left (one UpdateItem, no condition beyond liveness).
+ * True when it moved.
+ */
+export async function refreshExpiry(ctx: WriteContext, identity: Identity, now: number): Promise<boolean> {
+  const stored = identity.stored
+  if (identity.state !== 'read' || !stored) return false
+  if (!needsRefresh(stored, now, ctx.policy.ttlSeconds, ctx.policy.refreshThreshold)) return false
+  const expires = now + ctx.policy.ttlSeconds
+  const version = await ctx.repository.update(identity.key, { set: {}, remove: [], expires }, now)
+  if (version === null) return false
+  identity.stored = { ...stored, expires, version }
+  return true
 }
