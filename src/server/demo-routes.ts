@@ -8,17 +8,26 @@ const LoginBody = z.object({
   user: z.string().trim().min(1, 'user must be 1 to 64 characters').max(64, 'user must be 1 to 64 characters'),
 })
 
-/** The demo: a visit counter, login and logout. */
+/**
+ * The demo: a visit counter, login and logout.
+ *
+ * Hono answers HEAD with the GET handler (and drops the body), so the GET
+ * handlers themselves leave the session alone on HEAD: a link checker, a
+ * monitor or a prefetch must never count a visit, refresh an expiry or create
+ * a session. A HEAD answer carries the GET's status and content type only.
+ */
 export function demoRoutes(): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
 
   app.get('/', async (c) => {
+    if (c.req.method === 'HEAD') return c.html('')
     const session = c.var.session
     const [views, user] = await Promise.all([session.get<number>(VISITS_FIELD), session.get<string>('user')])
     return c.html(homePage({ views: views ?? 0, user: user ?? null }))
   })
 
   app.get('/private', async (c) => {
+    if (c.req.method === 'HEAD') return c.text('')
     const n = await countVisit(c.var.session)
     return c.text(`The /private page has been visited ${n} times.`)
   })
