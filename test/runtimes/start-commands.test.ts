@@ -8,35 +8,8 @@ import { tryConnect } from '../reliability/support/connect.js'
 import { startDynamoDbProxy, type DynamoDbProxy } from '../reliability/support/dynamodb-proxy.js'
 import { visitor, waitFor } from '../reliability/support/visitors.js'
 import { endpoint, uniqueTableName } from '../support/dynamodb.js'
+import { alive, descendants, killAll } from '../support/process-tree.js'
 import { baseEnvironment, ROOT, RUNTIMES, startCommand, type Runtime, type RuntimeServer } from './runtime-server.js'
-
-/** Every process below `pid`, read from ps. */
-function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number])
-  const found: number[] = []
-  const walk = (parent: number) => {
-    for (const [child, ppid] of rows) {
-      if (ppid === parent) {
-        found.push(child)
-        walk(child)
-      }
-    }
-  }
-  walk(pid)
-  return found
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 const SCRIPTS: [string, Runtime][] = [
   ['start', 'node'],
@@ -55,7 +28,7 @@ describe.each(SCRIPTS)('npm run %s', (script) => {
   })
   afterEach(async () => {
     if (server) below.push(...descendants(server.process.pid!))
-    for (const pid of below.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL')
+    killAll(below.splice(0))
     await server?.kill('SIGKILL')
     await proxy?.close()
   })
