@@ -20,10 +20,36 @@ export interface DynamoDbLocalOptions {
   /** Keep data in this folder; default: in memory. */
   readonly dbPath?: string
   readonly log?: (line: string) => void
+  /** Called with the java process as soon as it is spawned, before it is ready. */
+  readonly onSpawn?: (child: ChildProcess) => void
 }
 
 export class JavaMissingError extends Error {
   override readonly name = 'JavaMissingError'
+}
+
+/** The port asked for is taken, so DynamoDB Local would die at start while something else answers there. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError'
+  constructor(readonly port: number) {
+    super(`port ${port} is in use`)
+  }
+}
+
+/**
+ * Whether something already listens on `port`. DynamoDB Local binds every
+ * interface, so the wildcard address is tried first, then loopback.
+ */
+export async function portInUse(port: number): Promise<boolean> {
+  for (const host of ['0.0.0.0', '127.0.0.1']) {
+    const taken = await new Promise<boolean>((resolve) => {
+      const probe = createServer()
+      probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'))
+      probe.listen(port, host, () => probe.close(() => resolve(false)))
+    })
+    if (taken) return true
+  }
+  return false
 }
 
 export const JAVA_HELP = [
@@ -62,6 +88,7 @@ const canConnect = (port: number) =>
   })
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  if (options.port !== undefined && (await portInUse(options.port))) throw new PortInUseError(options.port)
   const port = options.port ?? (await freePort())
   const cwd = jarFolder()
   const args = [`-Djava.library.path=${join(cwd, 'DynamoDBLocal_lib')}`, '-jar', join(cwd, 'DynamoDBLocal.jar')]
@@ -74,6 +101,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     args.push('-inMemory')
   }
   const child = spawn('java', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  options.onSpawn?.(child)
   const output: string[] = []
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {

@@ -4,24 +4,30 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb'
 import { createDynamoDbClient } from '../src/server/dynamodb-client.js'
 import { DynamoDbSessionAdmin, type ScanProgress, type SessionSummary } from '../src/adapters/dynamodb-session-admin.js'
-import { ConfigError, loadConfig, type Config } from '../src/server/config.js'
+import { ConfigError, loadStoreConfig, type StoreConfig } from '../src/server/config.js'
 import { toEpochSeconds } from '../src/domain/session.js'
+import { formatCensus, takeCensus } from './session-census.js'
+
+/** DynamoDB's Scan Limit is a 32-bit number; pages are capped at 1 MB anyway. */
+const MAX_PAGE_SIZE = 1_000_000
 
 const USAGE = `Usage: npm run sessions -- <command> [options]
 
 Commands:
-  count            total, live and expired sessions
+  count            live and expired sessions, and other items (e.g. connect-dynamodb's)
+                   counted apart
   list             one line per session: storage key, createdAt, expires, maxExpires,
                    version, approximate size, expired (never the session data)
   purge-expired    delete sessions whose idle or absolute deadline has passed
                    (a session refreshed meanwhile is kept)
 
 Options:
-  --page-size N    items per Scan page (default: DynamoDB's 1 MB pages)
+  --page-size N    items per Scan page, 1 to ${MAX_PAGE_SIZE} (default: DynamoDB's 1 MB pages)
   --progress       show the "scanned N items" line even when stderr is not a terminal
 
-Configuration comes from the environment, as for the server: SESSION_STORE=dynamodb,
-SESSION_TABLE (default sessions), DYNAMODB_ENDPOINT (for DynamoDB Local), AWS_REGION.`
+Configuration comes from the environment, as for the server, but only what locates the
+table is read: SESSION_STORE=dynamodb, SESSION_TABLE (default sessions), DYNAMODB_ENDPOINT
+(for DynamoDB Local), AWS_REGION, DYNAMODB_TIMEOUT_MS.`
 
 /** Exit codes: 0 done, 1 failed, 2 wrong usage or configuration. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -35,9 +41,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2
   }
 
-  let config: Config
+  let config: StoreConfig
   try {
-    config = loadConfig(process.env)
+    config = loadStoreConfig(process.env)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     for (const line of error.message.split('\n')) console.error(`Configuration error: ${line}`)
@@ -60,9 +66,9 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (options.command) {
       case 'count': {
-        const counts = await admin.count(now, progress.update)
+        const census = await takeCensus(admin.list(now, progress.update))
         progress.done()
-        console.log(`total: ${counts.total}\nlive: ${counts.live}\nexpired: ${counts.expired}`)
+        console.log(formatCensus(census))
         break
       }
       case 'list': {
@@ -112,15 +118,22 @@ function parseArguments(argv: readonly string[]): Parsed {
     const arg = argv[i]!
     if (arg === '--help' || arg === '-h' || arg === 'help') return { help: true }
     if (arg === '--progress') progress = true
-    else if (arg === '--page-size') {
-      pageSize = Number(argv[++i])
-      if (!Number.isInteger(pageSize) || pageSize < 1) return { error: '--page-size needs a whole number of at least 1' }
+    else if (arg === '--page-size' || arg.startsWith('--page-size=')) {
+      const value = arg === '--page-size' ? argv[++i] : arg.slice('--page-size='.length)
+      pageSize = pageSizeOf(value)
+      if (pageSize === undefined) return { error: `--page-size needs a whole number from 1 to ${MAX_PAGE_SIZE} (got ${value ?? 'nothing'})` }
     } else if (arg.startsWith('-')) return { error: `Unknown option ${arg}` }
     else if (command) return { error: `One command at a time (got ${command} and ${arg})` }
     else command = arg
   }
   if (command === 'count' || command === 'list' || command === 'purge-expired') return { command, pageSize, progress }
   return { error: command ? `Unknown command "${command}"` : 'Name a command' }
+}
+
+function pageSizeOf(value: string | undefined): number | undefined {
+  if (value === undefined || !/^[0-9]{1,7}$/.test(value)) return undefined
+  const n = Number(value)
+  return n >= 1 && n <= MAX_PAGE_SIZE ? n : undefined
 }
 
 /** "scanned N items…" on stderr, rewritten in place; nothing when switched off. */

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
@@ -16,6 +16,11 @@ export interface AppOptions {
   /** Used by GET /readyz; defaults to always ready. */
   readonly readiness?: ReadinessCheck
   readonly logger?: Logger
+  /**
+   * The path prefix in front of the app's routes in the browser's URL, for
+   * redirects and links (e.g. `/prod` on an API Gateway REST stage). Default: none.
+   */
+  readonly basePath?: (c: Context) => string
 }
 
 const MAX_BODY_BYTES = 16 * 1024
@@ -42,7 +47,7 @@ export function createApp(options: AppOptions): Hono<SessionEnv> {
   app.use(csrf({ origin: (origin, c) => origin === requestOrigin(c, trustProxy) }))
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('Request body too large.', 413) }))
   app.use(sessionMiddleware(options.session))
-  app.route('/', demoRoutes())
+  app.route('/', demoRoutes(options.basePath ?? (() => '')))
 
   app.onError((error, c) => {
     // Refusals by Hono's middleware (csrf's 403) carry their own response; they are not failures.

@@ -1,7 +1,7 @@
 // The composition every server entry shares (Node, Bun, Deno): config, logger,
 // store and app. Only the HTTP server differs between runtimes, so each entry
 // calls composeOrExit() and hands app.fetch to its own server.
-import type { Hono } from 'hono'
+import type { Context, Hono } from 'hono'
 import { pino } from 'pino'
 import { SessionTableMissingError } from '../adapters/dynamodb-table.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
@@ -41,11 +41,16 @@ export async function composeOrExit(env: Record<string, string | undefined>): Pr
   return composition
 }
 
+export interface CompositionOptions {
+  /** The path prefix in front of the app's routes, per request (Lambda behind an API Gateway stage). */
+  readonly basePath?: (c: Context) => string
+}
+
 /**
  * Logger, store and app for a validated configuration, with the start-up
  * warnings. No I/O: the store still has to be prepared before serving.
  */
-export function buildComposition(config: Config): Composition {
+export function buildComposition(config: Config, options: CompositionOptions = {}): Composition {
   // Synchronous writes: pino's default asynchronous stdout flushes at exit and, on a
   // broken pipe (the log reader gone), retries that flush forever, so a SIGTERM never exits.
   const logger = pino({ level: config.logLevel, base: undefined }, pino.destination({ dest: 1, sync: true }))
@@ -60,6 +65,7 @@ export function buildComposition(config: Config): Composition {
     session: { repository: store.repository, ...config.session, secret: config.session.secrets, legacy: store.legacy },
     readiness: store.readiness,
     logger,
+    ...(options.basePath ? { basePath: options.basePath } : {}),
   })
   return { config, logger, store, app }
 }

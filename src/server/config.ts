@@ -19,18 +19,29 @@ const int = (name: string, fallback: number, min: number, max: number) =>
     .max(max, `${name} must be between ${min} and ${max}`)
     .default(fallback)
 
+/** What the server and the operator CLI both need to reach the table. */
+const StoreFields = {
+  SESSION_STORE: z.enum(['memory', 'dynamodb'], { error: 'SESSION_STORE must be memory or dynamodb' }).optional(),
+  // http(s) only: `localhost:8000` parses as a URL with the scheme "localhost:" and would fail every call.
+  DYNAMODB_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'DYNAMODB_ENDPOINT must be an http(s) URL such as http://localhost:8000' })
+    .optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  SESSION_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'SESSION_TABLE must be 3 to 255 letters, digits, _ . or -')
+    .default('sessions'),
+  DYNAMODB_TIMEOUT_MS: int('DYNAMODB_TIMEOUT_MS', 2000, 100, 60_000),
+}
+
 const EnvSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    ...StoreFields,
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'], { error: 'NODE_ENV must be development, production or test' })
+      .default('development'),
     PORT: int('PORT', 3000, 0, 65535),
-    SESSION_STORE: z.enum(['memory', 'dynamodb'], { error: 'SESSION_STORE must be memory or dynamodb' }).optional(),
     HOST: z.string().min(1).default('127.0.0.1'),
-    DYNAMODB_ENDPOINT: z.url({ error: 'DYNAMODB_ENDPOINT must be a URL such as http://localhost:8000' }).optional(),
-    AWS_REGION: z.string().min(1).optional(),
-    SESSION_TABLE: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'SESSION_TABLE must be 3 to 255 letters, digits, _ . or -')
-      .default('sessions'),
     SESSION_CREATE_TABLE: flag('SESSION_CREATE_TABLE', true),
     SESSION_SECRET: z.string().optional(),
     SESSION_TTL_SECONDS: int('SESSION_TTL_SECONDS', SESSION_DEFAULTS.ttlSeconds, 1, 31_536_000),
@@ -51,13 +62,15 @@ const EnvSchema = z
       .enum(['Strict', 'Lax', 'None'], { error: 'SESSION_SAME_SITE must be Strict, Lax or None' })
       .default(SESSION_DEFAULTS.sameSite),
     TRUST_PROXY: flag('TRUST_PROXY', false),
-    DYNAMODB_TIMEOUT_MS: int('DYNAMODB_TIMEOUT_MS', 2000, 100, 60_000),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         error: 'LOG_LEVEL must be fatal, error, warn, info, debug, trace or silent',
       })
       .default('info'),
     SHUTDOWN_TIMEOUT_MS: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    HEADERS_TIMEOUT_MS: int('HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    REQUEST_TIMEOUT_MS: int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    MAX_CONNECTIONS: int('MAX_CONNECTIONS', 1000, 1, 1_000_000),
     LEGACY_SESSION_SECRET: z.string().optional(),
     LEGACY_COOKIE_NAME: z
       .string()
@@ -73,6 +86,9 @@ const EnvSchema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['HEADERS_TIMEOUT_MS'], message: 'HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS' })
+    }
     if (env.NODE_ENV === 'production' && !env.SESSION_STORE) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_STORE'], message: 'SESSION_STORE is required when NODE_ENV=production (memory or dynamodb)' })
     }
@@ -103,10 +119,10 @@ const EnvSchema = z
     }
   })
 
-export interface Config {
-  readonly port: number
-  readonly host: string
-  readonly production: boolean
+const AdminSchema = z.object(StoreFields)
+
+/** The part of the configuration that locates the table; all the operator CLI reads. */
+export interface StoreConfig {
   readonly store: 'memory' | 'dynamodb'
   /** SESSION_STORE was not set, so the memory store was picked. */
   readonly storeDefaulted: boolean
@@ -118,6 +134,21 @@ export interface Config {
     readonly timeoutMs: number
     /** AWS_ACCESS_KEY_ID is set, so the SDK's own credential chain has keys to use. */
     readonly hasAccessKey: boolean
+  }
+}
+
+export interface Config extends StoreConfig {
+  readonly port: number
+  readonly host: string
+  readonly production: boolean
+  /** Limits of the HTTP server (Node: all three; Bun: the request timeout as idleTimeout; Deno: none). */
+  readonly http: {
+    /** Longest wait for a request's headers, in milliseconds. */
+    readonly headersTimeoutMs: number
+    /** Longest wait for a whole request (headers and body), in milliseconds. */
+    readonly requestTimeoutMs: number
+    /** Open connections accepted at once; more are refused. */
+    readonly maxConnections: number
   }
   readonly session: {
     readonly secrets: readonly string[]
@@ -155,33 +186,18 @@ export class ConfigError extends Error {
  * Throws ConfigError naming every bad variable.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  // An explicit empty LEGACY_SESSION_PREFIX is a real setting (connect-dynamodb with prefix '').
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || k === 'LEGACY_SESSION_PREFIX')),
-  )
-  const result = EnvSchema.safeParse(cleaned)
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment')
-      return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`
-    })
-    throw new ConfigError([...new Set(lines)].join('\n'))
-  }
-  const e = result.data
+  const cleaned = withoutEmpty(env)
+  const e = parse(EnvSchema, cleaned)
   const secrets = e.SESSION_SECRET ? (parseSecretList(e.SESSION_SECRET) as string[]) : [DEVELOPMENT_SECRET]
   return Object.freeze({
+    ...storeConfig(e, cleaned, e.SESSION_CREATE_TABLE),
     port: e.PORT,
     host: e.HOST,
     production: e.NODE_ENV === 'production',
-    store: e.SESSION_STORE ?? 'memory',
-    storeDefaulted: !e.SESSION_STORE,
-    dynamodb: Object.freeze({
-      endpoint: e.DYNAMODB_ENDPOINT,
-      region: e.AWS_REGION,
-      table: e.SESSION_TABLE,
-      createTable: e.SESSION_CREATE_TABLE,
-      timeoutMs: e.DYNAMODB_TIMEOUT_MS,
-      hasAccessKey: cleaned.AWS_ACCESS_KEY_ID !== undefined,
+    http: Object.freeze({
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      maxConnections: e.MAX_CONNECTIONS,
     }),
     session: Object.freeze({
       secrets: Object.freeze(secrets),
@@ -208,4 +224,48 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         })
       : null,
   })
+}
+
+/**
+ * The operator CLI's configuration: only the variables that locate the table
+ * (SESSION_STORE, SESSION_TABLE, DYNAMODB_ENDPOINT, AWS_REGION,
+ * DYNAMODB_TIMEOUT_MS). Secrets, ports and NODE_ENV are the server's business.
+ */
+export function loadStoreConfig(env: Record<string, string | undefined>): StoreConfig {
+  const cleaned = withoutEmpty(env)
+  // The CLI never creates tables.
+  return Object.freeze(storeConfig(parse(AdminSchema, cleaned), cleaned, false))
+}
+
+/** Empty strings count as unset, except an explicit empty LEGACY_SESSION_PREFIX (connect-dynamodb with prefix ''). */
+const withoutEmpty = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && (entry[1] !== '' || entry[0] === 'LEGACY_SESSION_PREFIX'),
+    ),
+  )
+
+function parse<T extends z.ZodType>(schema: T, env: Record<string, string>): z.output<T> {
+  const result = schema.safeParse(env)
+  if (result.success) return result.data
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment')
+    return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`
+  })
+  throw new ConfigError([...new Set(lines)].join('\n'))
+}
+
+function storeConfig(e: z.output<typeof AdminSchema>, env: Record<string, string>, createTable: boolean): StoreConfig {
+  return {
+    store: e.SESSION_STORE ?? 'memory',
+    storeDefaulted: !e.SESSION_STORE,
+    dynamodb: Object.freeze({
+      endpoint: e.DYNAMODB_ENDPOINT,
+      region: e.AWS_REGION,
+      table: e.SESSION_TABLE,
+      createTable,
+      timeoutMs: e.DYNAMODB_TIMEOUT_MS,
+      hasAccessKey: env.AWS_ACCESS_KEY_ID !== undefined,
+    }),
+  }
 }

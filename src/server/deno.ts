@@ -1,7 +1,9 @@
 // The Deno entry point: the shared composition served by Deno.serve.
-//   SESSION_STORE=dynamodb deno run --allow-net --allow-env --allow-read --allow-sys --unstable-sloppy-imports src/deno.ts
+//   SESSION_STORE=dynamodb deno run --allow-net --allow-env --allow-read --allow-sys --unstable-sloppy-imports src/server/deno.ts
 // (--unstable-sloppy-imports maps this project's `.js` import suffixes to the `.ts` sources.)
 import { composeOrExit, stopOnSignals } from './compose.js'
+import { drainable } from './draining.js'
+import { exitPortInUse, isPortInUse } from './port-in-use.js'
 
 // The few members of Deno's global this entry uses; Deno's types are not a dependency.
 declare const Deno: {
@@ -13,14 +15,25 @@ declare const Deno: {
 
 const composition = await composeOrExit(process.env)
 const { app, config, logger } = composition
-const server = Deno.serve(
-  {
-    port: config.port,
-    hostname: config.host,
-    onListen: ({ port }) =>
-      logger.info({ port, host: config.host, store: config.store, runtime: 'deno' }, `listening on http://${config.host}:${port}`),
-  },
-  app.fetch,
-)
+// Deno.serve has no header or request timeout and no connection cap to set (see the README).
+const served = drainable((request: Request) => app.fetch(request))
+let server: ReturnType<typeof Deno.serve>
+try {
+  server = Deno.serve(
+    {
+      port: config.port,
+      hostname: config.host,
+      onListen: ({ port }) =>
+        logger.info({ port, host: config.host, store: config.store, runtime: 'deno' }, `listening on http://${config.host}:${port}`),
+    },
+    served.fetch,
+  )
+} catch (error) {
+  if (isPortInUse(error)) exitPortInUse(config.port)
+  throw error
+}
 // shutdown() stops accepting and waits for requests in flight.
-stopOnSignals(composition, () => server.shutdown())
+stopOnSignals(composition, () => {
+  served.drain()
+  return server.shutdown()
+})

@@ -51,10 +51,42 @@ describe('npm run sessions (the operator CLI) against DynamoDB Local', () => {
     await table?.drop()
   })
 
-  it('count prints total, live and expired', async () => {
+  it('count prints live and expired sessions, and counts connect-dynamodb items apart', async () => {
     const run = await runCli(['count'], env, 'npm')
     expect(run.code, run.stderr).toBe(0)
-    expect(run.stdout.trim().split('\n')).toEqual(['total: 6', 'live: 3', 'expired: 3'])
+    expect(run.stdout.trim().split('\n')).toEqual([
+      'sessions: 4',
+      '  live: 2',
+      '  expired: 2',
+      'other items: 2 (not sessions of this library, e.g. connect-dynamodb sess: items; 1 expired)',
+    ])
+  })
+
+  it('reads only what it uses: NODE_ENV=production without SESSION_SECRET, and a PORT it never opens, are fine', async () => {
+    const run = await runCli(['count'], { ...env, NODE_ENV: 'production', PORT: 'not-a-port' })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toContain('sessions: 4')
+  })
+
+  it.each([
+    [['count', '--page-size', '99999999999999999999']],
+    [['count', '--page-size', '0']],
+    [['count', '--page-size', '-3']],
+    [['count', '--page-size', '2.5']],
+    [['count', '--page-size', 'ten']],
+    [['count', '--page-size=1e3']],
+    [['count', '--page-size']],
+  ])('%j is a usage error: exit 2 naming the option, before any DynamoDB call', async (args) => {
+    // An unreachable endpoint: had the CLI scanned, it would fail with 1 instead.
+    const run = await runCli(args, { ...env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' })
+    expect(run.code).toBe(2)
+    expect(run.stderr.split('\n')[0]).toMatch(/^--page-size needs a whole number from 1 to 1000000/)
+  })
+
+  it('--page-size=N is accepted as well as --page-size N', async () => {
+    const run = await runCli(['count', '--page-size=1'], env)
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toContain('sessions: 4')
   })
 
   it('list prints one line per item with deadlines, version, size and expired, never the session data, paging with a progress line', async () => {
@@ -101,7 +133,12 @@ describe('npm run sessions (the operator CLI) against DynamoDB Local', () => {
     expect(await table.keys()).toEqual(['live-a', 'live-b', 'sess:express-live'])
 
     const after = await runCli(['count'], env)
-    expect(after.stdout.trim().split('\n')).toEqual(['total: 3', 'live: 3', 'expired: 0'])
+    expect(after.stdout.trim().split('\n')).toEqual([
+      'sessions: 2',
+      '  live: 2',
+      '  expired: 0',
+      'other items: 1 (not sessions of this library, e.g. connect-dynamodb sess: items; 0 expired)',
+    ])
   })
 
   it('refuses to run without SESSION_STORE=dynamodb, naming the variable, and reports a missing table', async () => {
@@ -112,6 +149,10 @@ describe('npm run sessions (the operator CLI) against DynamoDB Local', () => {
     const missing = await runCli(['count'], { ...env, SESSION_TABLE: `${table.tableName}-missing` })
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain(`Table "${table.tableName}-missing" not found`)
+
+    const badEndpoint = await runCli(['count'], { ...env, DYNAMODB_ENDPOINT: 'localhost:8000' })
+    expect(badEndpoint.code).toBe(2)
+    expect(badEndpoint.stderr).toContain('DYNAMODB_ENDPOINT must be an http(s) URL')
 
     const unknown = await runCli(['frobnicate'], env)
     expect(unknown.code).toBe(2)

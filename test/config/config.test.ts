@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, DEVELOPMENT_SECRET, loadConfig } from '../../src/server/config.js'
+import { ConfigError, DEVELOPMENT_SECRET, loadConfig, loadStoreConfig } from '../../src/server/config.js'
 import { LEGACY_SECRET, SECRET } from '../support/secrets.js'
 
 function errorOf(env: Record<string, string>): string {
@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     expect(config.session.sameSite).toBe('Lax')
     expect(config.session.trustProxy).toBe(false)
     expect(config.legacy).toBeNull()
+    expect(config.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1000 })
     expect(Object.isFrozen(config)).toBe(true)
   })
 
@@ -48,8 +49,12 @@ describe('loadConfig', () => {
       SESSION_SAME_SITE: 'Strict',
       TRUST_PROXY: 'true',
       LEGACY_SESSION_SECRET: LEGACY_SECRET,
+      HEADERS_TIMEOUT_MS: '5000',
+      REQUEST_TIMEOUT_MS: '20000',
+      MAX_CONNECTIONS: '50',
     })
     expect(config.port).toBe(8080)
+    expect(config.http).toEqual({ headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 50 })
     expect(config.dynamodb).toEqual({
       endpoint: 'http://localhost:8000',
       region: 'eu-west-1',
@@ -92,6 +97,13 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ SESSION_STORE: 'redis' }, 'SESSION_STORE'],
     [{ DYNAMODB_ENDPOINT: 'not a url' }, 'DYNAMODB_ENDPOINT'],
+    // A URL to the parser (scheme "localhost:"), but no SDK call could ever reach it.
+    [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, 'DYNAMODB_ENDPOINT'],
+    [{ DYNAMODB_ENDPOINT: 'ftp://localhost:8000' }, 'DYNAMODB_ENDPOINT'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ HEADERS_TIMEOUT_MS: '50' }, 'HEADERS_TIMEOUT_MS'],
+    [{ HEADERS_TIMEOUT_MS: '40000', REQUEST_TIMEOUT_MS: '30000' }, 'HEADERS_TIMEOUT_MS'],
+    [{ MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
     [{ SESSION_TTL_SECONDS: '0' }, 'SESSION_TTL_SECONDS'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ SESSION_SAME_SITE: 'lax-ish' }, 'SESSION_SAME_SITE'],
@@ -117,15 +129,52 @@ describe('loadConfig', () => {
   })
 })
 
+describe('loadStoreConfig (the operator CLI)', () => {
+  it('reads only the variables that locate the table: no secret needed in production, a bad PORT is not its business', () => {
+    const config = loadStoreConfig({
+      NODE_ENV: 'production',
+      PORT: 'not-a-port',
+      SESSION_SECRET: 'short',
+      SESSION_STORE: 'dynamodb',
+      SESSION_TABLE: 'prod-sessions',
+      DYNAMODB_ENDPOINT: 'https://dynamodb.eu-west-1.amazonaws.com',
+    })
+    expect(config).toEqual({
+      store: 'dynamodb',
+      storeDefaulted: false,
+      dynamodb: {
+        endpoint: 'https://dynamodb.eu-west-1.amazonaws.com',
+        region: undefined,
+        table: 'prod-sessions',
+        createTable: false,
+        timeoutMs: 2000,
+        hasAccessKey: false,
+      },
+    })
+  })
+
+  it('still refuses a bad value of a variable it uses', () => {
+    expect(() => loadStoreConfig({ DYNAMODB_ENDPOINT: 'localhost:8000' })).toThrow(/DYNAMODB_ENDPOINT must be an http\(s\) URL/)
+    expect(() => loadStoreConfig({ SESSION_TABLE: 'x' })).toThrow(/SESSION_TABLE/)
+  })
+})
+
 describe('the server process with a bad configuration', () => {
-  it('exits non-zero with one line naming the variable', () => {
+  it.each([
+    [{ PORT: 'not-a-port', SESSION_STORE: 'memory' }, 'PORT'],
+    // Used to pass validation and then retry for about 50 s with "err":"Unknown".
+    [{ DYNAMODB_ENDPOINT: 'localhost:8000', SESSION_STORE: 'dynamodb' }, 'DYNAMODB_ENDPOINT'],
+    [{ NODE_ENV: 'staging', SESSION_STORE: 'memory' }, 'NODE_ENV'],
+  ])('%j exits 1 at once with one line naming %s', (env, name) => {
+    const started = Date.now()
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-      env: { PATH: process.env.PATH, PORT: 'not-a-port', SESSION_STORE: 'memory' },
+      env: { PATH: process.env.PATH, ...env },
       encoding: 'utf8',
       timeout: 30_000,
     })
     expect(result.status).toBe(1)
+    expect(Date.now() - started).toBeLessThan(15_000)
     const lines = result.stderr.trim().split('\n').filter((l) => l.startsWith('Configuration error'))
-    expect(lines).toEqual([expect.stringContaining('PORT')])
+    expect(lines).toEqual([expect.stringContaining(name)])
   })
 })
