@@ -20,13 +20,19 @@ const RETRY_AFTER_SECONDS = 2
  *   app.onError((error, c) => sessionErrorResponse(error, c) ?? c.text('Internal Server Error', 500))
  */
 export function sessionErrorResponse(error: unknown, c: Context): Response | null {
-  const response = responseFor(error, c)
-  if (response) {
-    c.set('sessionOutcome', 'failed')
-    c.header('Cache-Control', 'no-store')
-  }
-  return response
+  if (!isSessionError(error)) return null
+  c.set('sessionOutcome', 'failed')
+  // Headers go on before the body: the answer is built from them.
+  c.header('Cache-Control', 'no-store')
+  return responseFor(error, c)
 }
+
+const isSessionError = (error: unknown): boolean =>
+  error instanceof SessionStoreUnavailableError ||
+  error instanceof SessionRetiredError ||
+  error instanceof SessionConflictError ||
+  error instanceof SessionTooLargeError ||
+  error instanceof SessionUsageError
 
 function responseFor(error: unknown, c: Context): Response | null {
   if (error instanceof SessionStoreUnavailableError) {
