@@ -33,14 +33,7 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
   }
 
   async load(id: string, now: number): Promise<SessionData | null> {
-    const { client, tableName, prefix, hashKey, timeoutMs } = this.#o
-    const out = await guard(() =>
-      client.send(
-        new GetItemCommand({ TableName: tableName, Key: { [hashKey]: { S: prefix + id } }, ConsistentRead: true }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
-      ),
-    )
-    const item = out.Item
+    const item = await this.#read(id)
     const text = item?.sess?.S
     if (!text) return null
     if (item.expires?.N !== undefined && now >= Number(item.expires.N)) return null
@@ -60,14 +53,8 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
    * `expires` set to `until`.
    */
   async claim(id: string, _now: number, until: number): Promise<boolean> {
-    const { client, tableName, prefix, hashKey, timeoutMs } = this.#o
-    const out = await guard(() =>
-      client.send(
-        new GetItemCommand({ TableName: tableName, Key: { [hashKey]: { S: prefix + id } }, ConsistentRead: true }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
-      ),
-    )
-    const item = out.Item
+    const { client, tableName, timeoutMs } = this.#o
+    const item = await this.#read(id)
     if (!item?.sess) return false
     const { sess, ...rest } = item
     try {
@@ -91,20 +78,25 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
   }
 
   async release(id: string): Promise<void> {
-    const { client, tableName, prefix, hashKey, timeoutMs } = this.#o
-    const out = await guard(() =>
-      client.send(
-        new GetItemCommand({ TableName: tableName, Key: { [hashKey]: { S: prefix + id } }, ConsistentRead: true }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
-      ),
-    )
-    const { claimedSess, ...rest } = out.Item ?? {}
+    const { client, tableName, timeoutMs } = this.#o
+    const { claimedSess, ...rest } = (await this.#read(id)) ?? {}
     if (!claimedSess) return
     await guard(() =>
       client.send(new PutItemCommand({ TableName: tableName, Item: { ...rest, sess: claimedSess } as Record<string, AttributeValue> }), {
         abortSignal: AbortSignal.timeout(timeoutMs),
       }),
     )
+  }
+
+  /** The raw item under the old session's key, strongly consistent. */
+  async #read(id: string): Promise<Record<string, AttributeValue> | undefined> {
+    const { client, tableName, prefix, hashKey, timeoutMs } = this.#o
+    const out = await guard(() =>
+      client.send(new GetItemCommand({ TableName: tableName, Key: { [hashKey]: { S: prefix + id } }, ConsistentRead: true }), {
+        abortSignal: AbortSignal.timeout(timeoutMs),
+      }),
+    )
+    return out.Item
   }
 
   async delete(id: string): Promise<void> {
