@@ -188,3 +188,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : null,
   })
 }
+
+/** The names of every variable loadConfig reads, for runtimes that take them as bindings (workerd). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape))
