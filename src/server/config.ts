@@ -269,3 +269,6 @@ function storeConfig(e: z.output<typeof AdminSchema>, env: Record<string, string
     }),
   }
 }
+
+/** The names of every variable loadConfig reads, for runtimes that take them as bindings (workerd). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape))

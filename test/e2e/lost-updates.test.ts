@@ -2,42 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storageKeyFor } from '../../src/domain/session-id.js'
 import { testApp } from '../support/app.js'
 import { endpoint, freshTable } from '../support/dynamodb.js'
+import { everyCountOnce, sorted, visitInParallel } from '../support/parallel-visits.js'
 import { SECRET } from '../support/secrets.js'
 import { startServer, type ServerProcess } from '../support/server-process.js'
 
 const VISITS = 200
 const IN_FLIGHT = 50
-const COUNT = /^The \/private page has been visited (\d+) times\.$/
-
-/** Runs `visit(i)` for i in 0..total-1 with at most `limit` running at once; returns the counts they answered. */
-async function visitInParallel(total: number, limit: number, visit: (i: number) => Promise<Response>): Promise<number[]> {
-  const counts: number[] = []
-  let next = 0
-  let running = 0
-  let peak = 0
-  const worker = async () => {
-    while (next < total) {
-      const i = next++
-      running++
-      peak = Math.max(peak, running)
-      try {
-        const response = await visit(i)
-        const body = await response.text()
-        expect(response.status, body).toBe(200)
-        counts.push(Number(COUNT.exec(body)?.[1]))
-      } finally {
-        running--
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: limit }, worker))
-  expect(peak).toBe(limit)
-  return counts
-}
-
-/** 2..201: after the visit that created the session, each of the 200 saw a distinct count. */
-const everyCountOnce = Array.from({ length: VISITS }, (_, i) => i + 2)
-const sorted = (counts: number[]) => [...counts].sort((a, b) => a - b)
+const everyCount = everyCountOnce(VISITS)
 
 describe(`no lost updates: ${VISITS} GET /private on one session, ${IN_FLIGHT} in flight`, () => {
   it('in process on the memory adapter (app.request)', async () => {
@@ -48,7 +19,7 @@ describe(`no lost updates: ${VISITS} GET /private on one session, ${IN_FLIGHT} i
 
     const counts = await visitInParallel(VISITS, IN_FLIGHT, () => browser.request('/private', { headers: { cookie } }))
 
-    expect(sorted(counts)).toEqual(everyCountOnce)
+    expect(sorted(counts)).toEqual(everyCount)
     expect(await (await browser.request('/private')).text()).toBe(`The /private page has been visited ${VISITS + 2} times.`)
   })
 
@@ -95,7 +66,7 @@ describe(`no lost updates: ${VISITS} GET /private on one session, ${IN_FLIGHT} i
 
       const counts = await visitInParallel(VISITS, IN_FLIGHT, () => fetch(`${server!.url}/private`, { headers: { cookie } }))
 
-      expect(sorted(counts)).toEqual(everyCountOnce)
+      expect(sorted(counts)).toEqual(everyCount)
       expect(await storedViews(key)).toBe(VISITS + 1)
     })
 
@@ -106,7 +77,7 @@ describe(`no lost updates: ${VISITS} GET /private on one session, ${IN_FLIGHT} i
         fetch(`${servers[i % 2]!.url}/private`, { headers: { cookie } }),
       )
 
-      expect(sorted(counts)).toEqual(everyCountOnce)
+      expect(sorted(counts)).toEqual(everyCount)
       expect(await storedViews(key)).toBe(VISITS + 1)
       const last = await fetch(`${servers[1]!.url}/private`, { headers: { cookie } })
       expect(await last.text()).toBe(`The /private page has been visited ${VISITS + 2} times.`)
