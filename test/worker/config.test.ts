@@ -28,7 +28,7 @@ describe('npm run start:worker with a bad configuration', () => {
   })
 
   it('against AWS without keys or region, names what a Worker needs, since it has no IAM role or instance metadata', () => {
-    const run = launch({ SESSION_STORE: 'dynamodb' })
+    const run = launch({ SESSION_STORE: 'dynamodb', SESSION_SECRET: SECRET })
     expect(run.status).toBe(1)
     expect(run.errors).toHaveLength(2)
     expect(run.errors[0]).toMatch(/^Configuration error: AWS_REGION is required on Workers/)
@@ -84,7 +84,7 @@ describe('loadWorkerConfig', () => {
   })
 
   it('passes the key pair and session token on; refuses half a pair', () => {
-    const aws = { SESSION_STORE: 'dynamodb', AWS_REGION: 'eu-west-1' }
+    const aws = { SESSION_STORE: 'dynamodb', AWS_REGION: 'eu-west-1', SESSION_SECRET: SECRET }
     const { keys } = loadWorkerConfig({ ...aws, AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'shh', AWS_SESSION_TOKEN: 'tok' })
     expect(keys).toEqual({ accessKeyId: 'AKID', secretAccessKey: 'shh', sessionToken: 'tok' })
     expect(() => loadWorkerConfig({ ...aws, AWS_ACCESS_KEY_ID: 'AKID' })).toThrow(/^AWS_SECRET_ACCESS_KEY is required with AWS_ACCESS_KEY_ID$/)
