@@ -9,6 +9,7 @@ import {
 import { SessionStoreUnavailableError } from '../domain/errors.js'
 import type { LegacySessionSource } from '../domain/legacy-session-source.js'
 import type { SessionData } from '../domain/session.js'
+import { notRetriedWhenUnknown } from './dynamodb-retries.js'
 
 export interface ConnectDynamoDbSourceOptions {
   readonly client: DynamoDBClient
@@ -60,13 +61,13 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
     try {
       await guard(() =>
         client.send(
-          new PutItemCommand({
+          notRetriedWhenUnknown(new PutItemCommand({
             TableName: tableName,
             Item: { ...rest, claimedSess: sess, expires: { N: String(until) } } as Record<string, AttributeValue>,
             ConditionExpression: '#sess = :sess',
             ExpressionAttributeNames: { '#sess': 'sess' },
             ExpressionAttributeValues: { ':sess': sess },
-          }),
+          })),
           { abortSignal: AbortSignal.timeout(timeoutMs) },
         ),
       )
@@ -82,7 +83,7 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
     const { claimedSess, ...rest } = (await this.#read(id)) ?? {}
     if (!claimedSess) return
     await guard(() =>
-      client.send(new PutItemCommand({ TableName: tableName, Item: { ...rest, sess: claimedSess } as Record<string, AttributeValue> }), {
+      client.send(notRetriedWhenUnknown(new PutItemCommand({ TableName: tableName, Item: { ...rest, sess: claimedSess } as Record<string, AttributeValue> })), {
         abortSignal: AbortSignal.timeout(timeoutMs),
       }),
     )

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { SessionStoreUnavailableError, SessionTooLargeError, SessionUsageError } from '../domain/errors.js'
 import { isLive } from '../domain/session.js'
+import { WriteOutcomeUnknownError } from './dynamodb-retries.js'
 
 /** DynamoDB's largest item, in bytes. */
 const MAX_ITEM_BYTES = 400 * 1024
@@ -8,6 +9,9 @@ const MAX_ITEM_BYTES = 400 * 1024
 /** An SDK failure as a domain error; a failed condition is left for the caller to read. */
 export function translateError(error: unknown): unknown {
   if (error instanceof ConditionalCheckFailedException) return error
+  if (error instanceof WriteOutcomeUnknownError) {
+    return new SessionStoreUnavailableError('The session store did not confirm a write; it may or may not have been applied', { cause: error })
+  }
   const name = (error as { name?: string })?.name
   const message = String((error as { message?: string })?.message ?? '')
   if (name === 'ValidationException') {

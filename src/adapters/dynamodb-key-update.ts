@@ -5,6 +5,7 @@ import type { SessionChange } from '../domain/session-repository.js'
 import { assertNotRetired, LIVE, LIVE_NAMES, namesFor, UNCHANGED } from './dynamodb-item.js'
 import { failedOnLiveItem } from './dynamodb-errors.js'
 import type { Send } from './dynamodb-session-repository.js'
+import { notRetriedWhenUnknown } from './dynamodb-retries.js'
 
 /** Where an update goes. */
 export interface UpdateTarget {
@@ -73,7 +74,7 @@ export async function sendKeyUpdate(target: UpdateTarget, plan: KeyUpdate, now: 
   try {
     const out = await target.send((o) =>
       target.client.send(
-        new UpdateCommand({
+        notRetriedWhenUnknown(new UpdateCommand({
           TableName: target.table,
           Key: { id: target.key },
           UpdateExpression: plan.update,
@@ -82,7 +83,7 @@ export async function sendKeyUpdate(target: UpdateTarget, plan: KeyUpdate, now: 
           ExpressionAttributeValues: plan.values,
           ReturnValues: 'UPDATED_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+        })),
         o,
       ),
     )

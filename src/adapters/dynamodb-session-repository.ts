@@ -8,6 +8,7 @@ import { replaceSession } from './dynamodb-replace.js'
 import { translateError } from './dynamodb-errors.js'
 import { planKeyUpdate, sendKeyUpdate } from './dynamodb-key-update.js'
 import { wholeItemUpdate } from './dynamodb-whole-item-update.js'
+import { notRetriedWhenUnknown } from './dynamodb-retries.js'
 
 export interface DynamoDbSessionRepositoryOptions {
   /** The low-level client; the adapter wraps it in a document client with the marshalling it needs. */
@@ -63,7 +64,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
     try {
       await this.#send((o) =>
         this.#client.send(
-          new PutCommand({ TableName: this.#table, Item: toItem(session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') }),
+          notRetriedWhenUnknown(new PutCommand({ TableName: this.#table, Item: toItem(session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') })),
           o,
         ),
       )
@@ -88,7 +89,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
       // numbers, marshalled here, which saves a walk of the input and of the output.
       const out = await this.#send((o) =>
         this.#raw.send(
-          new UpdateItemCommand({
+          notRetriedWhenUnknown(new UpdateItemCommand({
             TableName: this.#table,
             Key: { id: { S: key } },
             // One atomic request: no read, so parallel visits cannot overwrite each other.
@@ -108,7 +109,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
             ReturnValues: 'UPDATED_OLD',
             // Free when the condition holds; when it fails, tells a retired id from a missing one.
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
+          })),
           o,
         ),
       )

@@ -6,6 +6,7 @@ import type { StoredSession } from '../domain/session.js'
 import type { SessionChange } from '../domain/session-repository.js'
 import { LIVE, LIVE_NAMES, namesFor, toItem, UNCHANGED } from './dynamodb-item.js'
 import type { UpdateTarget } from './dynamodb-key-update.js'
+import { notRetriedWhenUnknown } from './dynamodb-retries.js'
 
 /** Rounds of read and guarded write before a large change gives up on a session that keeps changing. */
 const MAX_ROUNDS = 5
@@ -34,13 +35,13 @@ export async function wholeItemUpdate(
     try {
       await target.send((o) =>
         target.client.send(
-          new PutCommand({
+          notRetriedWhenUnknown(new PutCommand({
             TableName: target.table,
             Item: item,
             ConditionExpression: `${LIVE} AND ${UNCHANGED}`,
             ExpressionAttributeNames: { ...LIVE_NAMES, ...namesFor('#version') },
             ExpressionAttributeValues: { ':now': now, ':expected': current.version },
-          }),
+          })),
           o,
         ),
       )

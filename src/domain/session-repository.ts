@@ -58,6 +58,14 @@ export interface Replacement {
  * Every write is atomic (all of its change or none) and bumps the version by one.
  * A key retired by `replace` within its grace window makes load, update and
  * increment throw SessionRetiredError (with the sealed forward pointer, if any).
+ *
+ * Retries. An adapter may send a call again only when doing so cannot apply it twice:
+ * - load and delete are idempotent, and replace carries a request token (DynamoDB:
+ *   ClientRequestToken), so they are retried after any transient failure;
+ * - create, update and increment are retried only when the first attempt provably was
+ *   not applied (throttled, connection refused). When their outcome is unknown (a lost
+ *   reply, a timeout, a 5xx after sending) they fail with SessionStoreUnavailableError
+ *   instead: the write may or may not have been applied, and is never applied twice.
  * Values are already checked by the domain (see session-values.ts), so every
  * adapter stores the same things.
  */

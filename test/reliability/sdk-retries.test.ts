@@ -47,7 +47,6 @@ describe('DynamoDB errors between the real server and DynamoDB Local', () => {
   it.each([
     [400, 'ThrottlingException'],
     [400, 'ProvisionedThroughputExceededException'],
-    [500, 'InternalServerError'],
   ])('injects a fault (%i %s twice): the SDK retries the call and the visit succeeds, counted once', async (status, errorType) => {
     const { visitor, key } = await visitorWithSession()
     failUpdates(key, MAX_ATTEMPTS - 1, status, errorType)
@@ -61,6 +60,39 @@ describe('DynamoDB errors between the real server and DynamoDB Local', () => {
     const updates = callsFor(key, 'UpdateItem')
     expect(updates.map((c) => c.errorType ?? c.status)).toEqual([errorType, errorType, 200])
     expect(await storedViews(client, table, visitor.jar)).toBe(2)
+  })
+
+  it('injects a fault (500 InternalServerError on a write): the write is not retried, since it may have been applied, and the visit answers 503', async () => {
+    const { visitor, key } = await visitorWithSession()
+    failUpdates(key, 1, 500, 'InternalServerError')
+    try {
+      const response = await visitor.request(`${server.url}/private`)
+      expect(response.status).toBe(503)
+      expect(response.headers.get('retry-after')).toBe('2')
+    } finally {
+      proxy.setRule(() => 'forward')
+    }
+    expect(callsFor(key, 'UpdateItem').map((c) => c.errorType ?? c.status)).toEqual(['InternalServerError'])
+    // This fault was injected before DynamoDB saw the call, so nothing was counted; the next visit says 2.
+    expect(await (await visitor.request(`${server.url}/private`)).text()).toBe('The /private page has been visited 2 times.')
+  })
+
+  it('injects a fault (500 InternalServerError twice on a read): reads are retried, the page is served', async () => {
+    const { visitor, key } = await visitorWithSession()
+    let failed = 0
+    proxy.setRule((call) => {
+      if (call.operation !== 'GetItem' || keyOf(call) !== key || failed >= MAX_ATTEMPTS - 1) return 'forward'
+      failed++
+      return { status: 500, errorType: 'InternalServerError', message: 'injected by the test proxy' }
+    })
+    try {
+      const response = await visitor.request(`${server.url}/`)
+      expect(response.status).toBe(200)
+      expect(await response.text()).toContain('Visits to /private in this session: 1')
+    } finally {
+      proxy.setRule(() => 'forward')
+    }
+    expect(callsFor(key, 'GetItem').map((c) => c.errorType ?? c.status)).toEqual(['InternalServerError', 'InternalServerError', 200])
   })
 
   it('injects a fault (ThrottlingException on every attempt): retries stop at the limit and the client gets 503 with Retry-After', async () => {

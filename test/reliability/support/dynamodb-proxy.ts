@@ -9,8 +9,12 @@ export interface ProxiedCall {
   readonly body: string
 }
 
-/** What to do with one call: pass it on, or answer it here with a DynamoDB error. */
-export type Verdict = 'forward' | { readonly status: number; readonly errorType: string; readonly message: string }
+/**
+ * What to do with one call: pass it on; pass it on and then drop DynamoDB's reply (the call
+ * is applied, the caller never hears so, as after a network blip on the way back); or
+ * answer it here with a DynamoDB error.
+ */
+export type Verdict = 'forward' | 'drop-reply' | { readonly status: number; readonly errorType: string; readonly message: string }
 
 export interface ProxyRecord extends ProxiedCall {
   /** The status the server was answered with. */
@@ -49,7 +53,7 @@ export async function startDynamoDbProxy(upstream: string): Promise<DynamoDbProx
     } catch {
       verdict = 'forward'
     }
-    if (verdict !== 'forward') {
+    if (verdict !== 'forward' && verdict !== 'drop-reply') {
       const payload = JSON.stringify({ __type: `${SERVICE_NAMESPACE}#${verdict.errorType}`, message: verdict.message })
       record.status = verdict.status
       record.errorType = verdict.errorType
@@ -72,6 +76,11 @@ export async function startDynamoDbProxy(upstream: string): Promise<DynamoDbProx
             } catch {
               record.errorType = 'unparseable'
             }
+          }
+          if (verdict === 'drop-reply') {
+            record.errorType = 'reply-dropped'
+            res.destroy()
+            return
           }
           res.writeHead(record.status, answer.headers)
           res.end(text)
