@@ -1,7 +1,8 @@
 import { SessionRetiredError } from '../domain/errors.js'
-import type { SessionData, StoredSession } from '../domain/session.js'
+import type { SessionData, SessionUser, StoredSession } from '../domain/session.js'
 import type { Retirement } from '../domain/session-repository.js'
 import { copyData } from '../domain/session-values.js'
+import { toBase64Url } from '../domain/base64.js'
 
 // The sessions table's item, in one place: attribute names, the conversions, and the
 // named conditions. The repository, the operator scans and the table definition all
@@ -19,6 +20,10 @@ export const ATTR = {
   retiredUntil: 'retiredUntil',
   /** On a retired key's marker only: the successor's id, sealed with the old id. */
   forward: 'forward',
+  /** On a session bound to a user: `{ id, device }`. */
+  user: 'user',
+  /** On a user's index item: its sessions, storage key → `{ c: createdAt, m: maxExpires, d: device }`. */
+  sessions: 'sessions',
 } as const
 
 /** The TTL attribute: the idle deadline, epoch seconds. */
@@ -32,6 +37,7 @@ export interface SessionItem {
   expires: number
   maxExpires: number
   version: number
+  user?: SessionUser
 }
 
 /** Placeholder names for the attributes, as every expression below spells them. */
@@ -68,6 +74,7 @@ export function toItem(s: StoredSession): SessionItem {
     expires: s.expires,
     maxExpires: s.maxExpires,
     version: s.version,
+    ...(s.user ? { user: { id: s.user.id, device: s.user.device } } : {}),
   }
 }
 
@@ -80,6 +87,7 @@ export function fromItem(item: SessionItem): StoredSession {
     expires: Number(item.expires),
     maxExpires: Number(item.maxExpires),
     version: Number(item.version),
+    ...(item.user?.id ? { user: { id: String(item.user.id), device: String(item.user.device ?? '') } } : {}),
   }
 }
 
@@ -104,4 +112,10 @@ export function assertNotRetired(item: Record<string, unknown> | undefined, now:
   if (!(seconds > now)) return
   const forward = item?.[ATTR.forward]
   throw new SessionRetiredError(typeof forward === 'object' && forward !== null ? (forward as { S?: string }).S : (forward as string | undefined))
+}
+
+/** The key of a user's index item. Hashed, so a user id never appears as a key; the `user:` prefix keeps it apart from session keys. */
+export async function userIndexKey(userId: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`user-index:${userId}`))
+  return `user:${toBase64Url(new Uint8Array(digest))}`
 }

@@ -4,6 +4,7 @@ import { isLive } from '../domain/session.js'
 import type { Replacement } from '../domain/session-repository.js'
 import { ABSENT, assertNotRetired, LIVE, LIVE_NAMES, namesFor, retirementItem, toItem, UNCHANGED } from './dynamodb-item.js'
 import type { UpdateTarget } from './dynamodb-key-update.js'
+import { indexItems, lostIndexRace, type UserIndexTarget } from './dynamodb-user-index.js'
 
 /**
  * Moves a session to a new key in one transaction: the new item is put (its key
@@ -11,8 +12,26 @@ import type { UpdateTarget } from './dynamodb-key-update.js'
  * that the old session is live and at the version read. Two items written, one call.
  * The token makes an SDK retry of the same transaction (a lost reply) a no-op.
  */
-export async function replaceSession(target: UpdateTarget, replacement: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'> {
+export async function replaceSession(
+  target: UpdateTarget,
+  index: UserIndexTarget,
+  replacement: Replacement,
+  now: number,
+): Promise<'replaced' | 'changed' | 'gone'> {
+  for (let round = 0; ; round++) {
+    const outcome = await replaceOnce(target, index, replacement, now)
+    if (outcome !== 'index-raced' || round >= 4) return outcome === 'index-raced' ? 'changed' : outcome
+  }
+}
+
+async function replaceOnce(
+  target: UpdateTarget,
+  index: UserIndexTarget,
+  replacement: Replacement,
+  now: number,
+): Promise<'replaced' | 'changed' | 'gone' | 'index-raced'> {
   const token = crypto.randomUUID()
+  const indexing = await indexItems(index, replacement.session, { key: replacement.oldKey, user: replacement.oldUser }, now)
   try {
     await target.send((o) =>
       target.client.send(
@@ -30,6 +49,7 @@ export async function replaceSession(target: UpdateTarget, replacement: Replacem
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
+            ...(indexing as NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>),
           ],
         }),
         o,
@@ -39,6 +59,7 @@ export async function replaceSession(target: UpdateTarget, replacement: Replacem
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause ?? error
     if (!(cause instanceof TransactionCanceledException)) throw error
+    if (lostIndexRace(cause.CancellationReasons, 2)) return 'index-raced'
     const old = cause.CancellationReasons?.[1]
     if (old?.Code !== 'ConditionalCheckFailed') throw error
     const item = old.Item as Record<string, unknown> | undefined

@@ -1,10 +1,11 @@
-import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { ConditionalCheckFailedException, TransactionCanceledException, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { SessionConflictError } from '../domain/errors.js'
 import { isLive, type StoredSession } from '../domain/session.js'
-import type { Increment, Replacement, SessionChange, SessionRepository } from '../domain/session-repository.js'
+import type { Increment, Replacement, SessionChange, SessionRepository, UserSessionEntry } from '../domain/session-repository.js'
 import { ABSENT, assertNotRetired, fromItem, LIVE, LIVE_NAMES, namesFor, toItem, type SessionItem } from './dynamodb-item.js'
 import { replaceSession } from './dynamodb-replace.js'
+import { indexItems, listUserSessions, lostIndexRace, revokeUserSessions, type UserIndexTarget } from './dynamodb-user-index.js'
 import { translateError } from './dynamodb-errors.js'
 import { planKeyUpdate, sendKeyUpdate } from './dynamodb-key-update.js'
 import { wholeItemUpdate } from './dynamodb-whole-item-update.js'
@@ -16,6 +17,8 @@ export interface DynamoDbSessionRepositoryOptions {
   readonly tableName: string
   /** Upper bound for one call, SDK retries included, in milliseconds. Default 2000. */
   readonly timeoutMs?: number
+  /** Most sessions one user may hold; a login beyond it ends the oldest. Default 50. */
+  readonly maxSessionsPerUser?: number
 }
 
 /** One SDK call with its deadline; SDK failures come back as domain errors. */
@@ -38,6 +41,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
   readonly #raw: DynamoDBClient
   readonly #table: string
   readonly #timeoutMs: number
+  readonly #maxPerUser: number
 
   constructor(options: DynamoDbSessionRepositoryOptions) {
     this.#client = DynamoDBDocumentClient.from(options.client, {
@@ -49,6 +53,11 @@ export class DynamoDbSessionRepository implements SessionRepository {
     this.#raw = options.client
     this.#table = options.tableName
     this.#timeoutMs = options.timeoutMs ?? 2000
+    this.#maxPerUser = Math.max(1, options.maxSessionsPerUser ?? 50)
+  }
+
+  get #index(): UserIndexTarget {
+    return { client: this.#client, table: this.#table, send: this.#send, maxSessionsPerUser: this.#maxPerUser }
   }
 
   async load(key: string, now: number): Promise<StoredSession | null> {
@@ -61,6 +70,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   async create(session: StoredSession): Promise<void> {
+    if (session.user) return this.#createIndexed(session)
     try {
       await this.#send((o) =>
         this.#client.send(
@@ -74,6 +84,41 @@ export class DynamoDbSessionRepository implements SessionRepository {
       }
       throw error
     }
+  }
+
+  /** A session bound to a user: the session and its user index entry in one transaction (a login without a session before). */
+  async #createIndexed(session: StoredSession): Promise<void> {
+    for (let round = 0; ; round++) {
+      const indexing = await indexItems(this.#index, session, null, session.createdAt)
+      try {
+        await this.#send((o) =>
+          this.#client.send(
+            new TransactWriteCommand({
+              ClientRequestToken: crypto.randomUUID(),
+              TransactItems: [
+                { Put: { TableName: this.#table, Item: toItem(session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') } },
+                ...(indexing as NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>),
+              ],
+            }),
+            o,
+          ),
+        )
+        return
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause ?? error
+        const reasons = cause instanceof TransactionCanceledException ? cause.CancellationReasons : undefined
+        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') throw new SessionConflictError('a session with this key already exists')
+        if (!lostIndexRace(reasons, 1) || round >= 4) throw error
+      }
+    }
+  }
+
+  async listUserSessions(userId: string, now: number): Promise<UserSessionEntry[]> {
+    return listUserSessions(this.#index, userId, now)
+  }
+
+  async revokeUserSessions(userId: string, keys: readonly string[] | 'all', now: number): Promise<number> {
+    return revokeUserSessions(this.#index, userId, keys, now)
   }
 
   async update(key: string, change: SessionChange, now: number): Promise<number | null> {
@@ -133,7 +178,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   async replace(replacement: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'> {
-    return replaceSession({ client: this.#client, table: this.#table, key: replacement.oldKey, send: this.#send }, replacement, now)
+    return replaceSession({ client: this.#client, table: this.#table, key: replacement.oldKey, send: this.#send }, this.#index, replacement, now)
   }
 
   async delete(key: string): Promise<void> {

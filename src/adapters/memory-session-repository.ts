@@ -1,7 +1,7 @@
 import { SessionConflictError, SessionRetiredError, SessionUsageError } from '../domain/errors.js'
 import { sameJson } from '../domain/same-json.js'
 import { isLive, type SessionData, type StoredSession } from '../domain/session.js'
-import type { Increment, Replacement, Retirement, SessionChange, SessionRepository } from '../domain/session-repository.js'
+import type { Increment, Replacement, Retirement, SessionChange, SessionRepository, UserSessionEntry } from '../domain/session-repository.js'
 
 export interface MemorySessionRepositoryOptions {
   /**
@@ -11,6 +11,8 @@ export interface MemorySessionRepositoryOptions {
   readonly maxSessions?: number
   /** Expired sessions are swept out at most this often, in seconds of store time. Default 60. */
   readonly sweepIntervalSeconds?: number
+  /** Most sessions one user may hold; a login beyond it ends the oldest. Default 50. */
+  readonly maxSessionsPerUser?: number
 }
 
 /**
@@ -28,6 +30,9 @@ export class MemorySessionRepository implements SessionRepository {
   readonly #items = new Map<string, StoredSession>()
   /** Keys retired by replace(), until their grace window ends. */
   readonly #retired = new Map<string, Retirement>()
+  /** The user index: user id → keys of the sessions bound to it. */
+  readonly #users = new Map<string, Set<string>>()
+  readonly #maxPerUser: number
   readonly #maxSessions: number
   readonly #sweepInterval: number
   #lastSweep = Number.NEGATIVE_INFINITY
@@ -35,6 +40,7 @@ export class MemorySessionRepository implements SessionRepository {
   constructor(options: MemorySessionRepositoryOptions = {}) {
     this.#maxSessions = Math.max(1, options.maxSessions ?? 10_000)
     this.#sweepInterval = options.sweepIntervalSeconds ?? 60
+    this.#maxPerUser = Math.max(1, options.maxSessionsPerUser ?? 50)
   }
 
   async load(key: string, now: number): Promise<StoredSession | null> {
@@ -46,6 +52,7 @@ export class MemorySessionRepository implements SessionRepository {
     this.#sweep(session.createdAt)
     if (this.#items.has(session.key)) throw new SessionConflictError('a session with this key already exists')
     this.#put(structuredClone(session))
+    this.#index(session, null, session.createdAt)
   }
 
   async update(key: string, change: SessionChange, now: number): Promise<number | null> {
@@ -88,7 +95,29 @@ export class MemorySessionRepository implements SessionRepository {
     this.#items.delete(oldKey)
     this.#retired.set(oldKey, retirement)
     this.#put(structuredClone(session))
+    this.#index(session, old, now)
     return 'replaced'
+  }
+
+  async listUserSessions(userId: string, now: number): Promise<UserSessionEntry[]> {
+    const entries: UserSessionEntry[] = []
+    for (const key of this.#users.get(userId) ?? []) {
+      const item = this.#items.get(key)
+      if (!item || !isLive(item, now) || item.user?.id !== userId) continue
+      entries.push({ key, createdAt: item.createdAt, expires: item.expires, device: item.user.device })
+    }
+    return entries
+  }
+
+  async revokeUserSessions(userId: string, keys: readonly string[] | 'all', _now: number): Promise<number> {
+    const owned = this.#users.get(userId) ?? new Set<string>()
+    let ended = 0
+    for (const key of keys === 'all' ? [...owned] : keys.filter((k) => owned.has(k))) {
+      if (this.#items.get(key)?.user?.id === userId) ended++
+      this.#items.delete(key)
+      owned.delete(key)
+    }
+    return ended
   }
 
   async delete(key: string): Promise<void> {
@@ -106,6 +135,22 @@ export class MemorySessionRepository implements SessionRepository {
     for (const oldest of this.#items.keys()) {
       if (this.#items.size <= this.#maxSessions) break
       this.#items.delete(oldest)
+    }
+  }
+
+  /** Keeps the user index current: the new key in, the old one out, the oldest beyond the cap ended. */
+  #index(session: StoredSession, old: StoredSession | null, now: number): void {
+    if (old?.user) this.#users.get(old.user.id)?.delete(old.key)
+    if (!session.user) return
+    const keys = this.#users.get(session.user.id) ?? new Set<string>()
+    this.#users.set(session.user.id, keys)
+    keys.add(session.key)
+    const live = [...keys].map((k) => this.#items.get(k)).filter((item): item is StoredSession => !!item && isLive(item, now))
+    for (const k of keys) if (!live.some((item) => item.key === k)) keys.delete(k)
+    live.sort((a, b) => a.createdAt - b.createdAt)
+    for (const oldest of live.slice(0, Math.max(0, live.length - this.#maxPerUser))) {
+      this.#items.delete(oldest.key)
+      keys.delete(oldest.key)
     }
   }
 

@@ -6,7 +6,7 @@ import type { LegacyImport } from './legacy-import.js'
 import { PendingChanges } from './pending-changes.js'
 import { ReadSet } from './read-set.js'
 import type { SessionData, SessionPolicy } from './session.js'
-import type { UntypedSession } from './session-api.js'
+import type { DeviceSession, UntypedSession } from './session-api.js'
 import { CurrentSession } from './current-session.js'
 import { freshIdentity, incomingIdentity, mayBeStored, recordIncrement, type Identity } from './session-identity.js'
 import { moveSession, renewalDue, type Move } from './session-move.js'
@@ -158,6 +158,30 @@ export class RequestSession implements UntypedSession {
     this.#reads.clear()
     this.#ended = true
     this.#touched = true
+  }
+
+  async login(_userId: string): Promise<void> {
+    throw new Error('login: being built')
+  }
+
+  async userId(): Promise<string | null> {
+    throw new Error('userId: being built')
+  }
+
+  async userSessions(): Promise<DeviceSession[]> {
+    throw new Error('userSessions: being built')
+  }
+
+  async revokeSession(_handle: string): Promise<boolean> {
+    throw new Error('revokeSession: being built')
+  }
+
+  async revokeOtherSessions(): Promise<void> {
+    throw new Error('revokeOtherSessions: being built')
+  }
+
+  async logoutEverywhere(): Promise<void> {
+    throw new Error('logoutEverywhere: being built')
   }
 
   /**

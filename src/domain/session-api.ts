@@ -12,6 +12,20 @@ export type NumericKey<Data> = {
   [K in DataKey<Data>]-?: [Exclude<Data[K], undefined>] extends [number] ? K : never
 }[DataKey<Data>]
 
+/** One of a user's sessions, as the user may see it: never its id or storage key. */
+export interface DeviceSession {
+  /** Opaque and stable for the session's id; names it for revokeSession(), cannot be used as a cookie. */
+  readonly handle: string
+  /** Epoch seconds: when this id was issued (a login or a renewal). */
+  readonly createdAt: number
+  /** Epoch seconds: the last write that moved its idle deadline (every counted visit; a read only when its expiry is refreshed). */
+  readonly lastSeenAt: number
+  /** A short summary such as "Chrome on Linux", at most 64 characters. */
+  readonly userAgent: string
+  /** Whether it is the session of this request. */
+  readonly current: boolean
+}
+
 interface SessionLifecycle {
   /** True until the session has been saved at least once. */
   readonly isNew: boolean
@@ -19,6 +33,21 @@ interface SessionLifecycle {
   regenerate(): Promise<void>
   /** Deletes the session and expires the cookie (call it on logout). */
   destroy(): Promise<void>
+  /**
+   * regenerate(), and binds the session to `userId` (1 to 256 characters), so it is
+   * listed among the user's sessions and ended by revocations. Saved with the request.
+   */
+  login(userId: string): Promise<void>
+  /** The user this session is bound to, or null. */
+  userId(): Promise<string | null>
+  /** The bound user's live sessions, newest first; empty when not bound. */
+  userSessions(): Promise<DeviceSession[]>
+  /** Ends one of the bound user's sessions by its handle, at once; false for an unknown or another user's handle. */
+  revokeSession(handle: string): Promise<boolean>
+  /** Ends every other session of the bound user, at once. */
+  revokeOtherSessions(): Promise<void>
+  /** Ends every session of the bound user, this one included (logout everywhere). */
+  logoutEverywhere(): Promise<void>
 }
 
 /** Reads load lazily; writes are saved once, after the handler, all together or not at all. */

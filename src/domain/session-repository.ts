@@ -1,4 +1,4 @@
-import type { SessionData, StoredSession } from './session.js'
+import type { SessionData, SessionUser, StoredSession } from './session.js'
 
 /**
  * What one write changes: top-level keys to set or remove, and the new idle
@@ -48,6 +48,17 @@ export interface Replacement {
   /** The session under its new key (the key must be unused). */
   readonly session: StoredSession
   readonly retirement: Retirement
+  /** The user the old session was bound to, so the user index follows the move. */
+  readonly oldUser?: SessionUser | undefined
+}
+
+/** One of a user's sessions as the user index holds it. */
+export interface UserSessionEntry {
+  readonly key: string
+  readonly createdAt: number
+  /** The session's idle deadline now; the last write that moved it was at expires - TTL. */
+  readonly expires: number
+  readonly device: string
 }
 
 /**
@@ -99,6 +110,20 @@ export interface SessionRepository {
    * session changed since `expectedVersion` ('changed') or is no longer live ('gone').
    */
   replace(replacement: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'>
+
+  /**
+   * The live sessions bound to `userId`, read strongly (a login that has answered is
+   * listed). Sessions bound to a user are created and moved with their user index in
+   * the same atomic write (create, replace), so the index is never behind.
+   */
+  listUserSessions(userId: string, now: number): Promise<UserSessionEntry[]>
+
+  /**
+   * Ends sessions of `userId`: the given keys (only those that are the user's), or
+   * 'all'. Every session whose login answered before this call began is ended when it
+   * returns. Returns how many were ended.
+   */
+  revokeUserSessions(userId: string, keys: readonly string[] | 'all', now: number): Promise<number>
 
   /** Removes the session; removing an absent one is not an error. */
   delete(key: string): Promise<void>

@@ -16,6 +16,16 @@ export interface StoredSession {
   readonly maxExpires: number
   /** Bumped by every write, so a writer can tell whether it saw the latest data. */
   readonly version: number
+  /** The user the session is bound to (by login), with a short device summary. */
+  readonly user?: SessionUser
+}
+
+/** A session's binding to a user, set at login. */
+export interface SessionUser {
+  /** The application's user id, 1 to 256 characters. */
+  readonly id: string
+  /** A short user-agent summary, at most 64 characters. */
+  readonly device: string
 }
 
 export interface SessionLifetime {

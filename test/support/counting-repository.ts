@@ -1,7 +1,7 @@
 import type { Replacement, SessionRepository, SessionChange } from '../../src/domain/session-repository.js'
 import type { StoredSession } from '../../src/domain/session.js'
 
-export type StoreOperation = 'load' | 'create' | 'update' | 'increment' | 'replace' | 'delete'
+export type StoreOperation = 'load' | 'create' | 'update' | 'increment' | 'replace' | 'delete' | 'listUserSessions' | 'revokeUserSessions'
 
 /** A real repository with every call recorded, to prove which requests reach the store. */
 export class CountingRepository implements SessionRepository {
@@ -37,6 +37,14 @@ export class CountingRepository implements SessionRepository {
   replace(replacement: Replacement, now: number) {
     this.calls.push({ op: 'replace', key: replacement.oldKey })
     return this.inner.replace(replacement, now)
+  }
+  listUserSessions(userId: string, now: number) {
+    this.calls.push({ op: 'listUserSessions', key: userId })
+    return this.inner.listUserSessions(userId, now)
+  }
+  revokeUserSessions(userId: string, keys: readonly string[] | 'all', now: number) {
+    this.calls.push({ op: 'revokeUserSessions', key: userId })
+    return this.inner.revokeUserSessions(userId, keys, now)
   }
   delete(key: string) {
     this.calls.push({ op: 'delete', key })
