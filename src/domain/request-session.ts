@@ -5,8 +5,9 @@ import { SessionRetiredError, SessionUsageError } from './errors.js'
 import type { LegacyImport } from './legacy-import.js'
 import { PendingChanges } from './pending-changes.js'
 import { ReadSet } from './read-set.js'
-import type { SessionData, SessionPolicy } from './session.js'
+import type { SessionData, SessionPolicy, SessionUser } from './session.js'
 import type { DeviceSession, UntypedSession } from './session-api.js'
+import { assertUserId, deviceSessions, withoutKey } from './user-sessions.js'
 import { CurrentSession } from './current-session.js'
 import { freshIdentity, incomingIdentity, mayBeStored, recordIncrement, type Identity } from './session-identity.js'
 import { moveSession, renewalDue, type Move } from './session-move.js'
@@ -21,6 +22,8 @@ export interface RequestSessionParts {
   readonly check?: DataCheck
   /** Told when stored data was refused by `check`. */
   readonly onInvalidData?: (reason: string) => void
+  /** A short summary of the client (e.g. "Firefox on Linux"), kept with a session bound by login(). */
+  readonly device?: () => string
 }
 
 /**
@@ -47,6 +50,9 @@ export class RequestSession implements UntypedSession {
   #issued = false
   #touched = false
   #wasRead = false
+  /** Set by login(): the user the new session is bound to. */
+  #binding: SessionUser | null = null
+  readonly #device: () => string
   readonly #legacy: LegacyImport | null
 
   constructor(
@@ -57,6 +63,7 @@ export class RequestSession implements UntypedSession {
     parts: RequestSessionParts = {},
   ) {
     this.#legacy = parts.legacy ?? null
+    this.#device = parts.device ?? (() => 'Unknown device')
     this.#current = new CurrentSession({
       repository,
       nowSeconds,
@@ -160,28 +167,53 @@ export class RequestSession implements UntypedSession {
     this.#touched = true
   }
 
-  async login(_userId: string): Promise<void> {
-    throw new Error('login: being built')
+  async login(userId: string): Promise<void> {
+    assertUserId(userId)
+    await this.regenerate()
+    this.#binding = { id: userId, device: this.#device() }
   }
 
   async userId(): Promise<string | null> {
-    throw new Error('userId: being built')
+    return (await this.#user())?.id ?? null
   }
 
   async userSessions(): Promise<DeviceSession[]> {
-    throw new Error('userSessions: being built')
+    return (await this.#deviceSessions()).map(withoutKey)
   }
 
-  async revokeSession(_handle: string): Promise<boolean> {
-    throw new Error('revokeSession: being built')
+  async revokeSession(handle: string): Promise<boolean> {
+    const target = (await this.#deviceSessions()).find((s) => s.handle === handle)
+    if (!target) return false
+    await this.repository.revokeUserSessions((await this.userId())!, [target.key], this.nowSeconds())
+    if (target.current) await this.destroy()
+    return true
   }
 
   async revokeOtherSessions(): Promise<void> {
-    throw new Error('revokeOtherSessions: being built')
+    const others = (await this.#deviceSessions()).filter((s) => !s.current).map((s) => s.key)
+    const userId = await this.userId()
+    if (userId && others.length > 0) await this.repository.revokeUserSessions(userId, others, this.nowSeconds())
   }
 
   async logoutEverywhere(): Promise<void> {
-    throw new Error('logoutEverywhere: being built')
+    const userId = await this.userId()
+    if (userId) await this.repository.revokeUserSessions(userId, 'all', this.nowSeconds())
+    await this.destroy()
+  }
+
+  /** The user the session is (or, after login() in this request, will be) bound to. */
+  async #user(): Promise<SessionUser | undefined> {
+    if (this.#binding) return this.#binding
+    const identity = await this.#current.load(this.#ended)
+    return identity.stored?.user ?? (identity.state === 'new' ? this.#move?.carried.user : undefined)
+  }
+
+  async #deviceSessions() {
+    const userId = await this.userId()
+    if (!userId) return []
+    const identity = this.#current.identity
+    const currentKey = identity?.stored ? identity.key : null
+    return deviceSessions(this.repository, this.policy, userId, currentKey, this.nowSeconds())
   }
 
   /**
@@ -213,7 +245,7 @@ export class RequestSession implements UntypedSession {
     if (!this.#move && !this.#current.followed && renewalDue(this.#current.identity, this.policy, now)) await this.#beginRenewal()
     if (this.#move) return this.#saveMove(now)
     if (!this.#touched && !this.#current.identity?.stored) return this.#wasRead ? 'loaded' : 'untouched'
-    if (this.#pending.size > 0) {
+    if (this.#pending.size > 0 || (this.#binding && this.#current.identity?.state === 'new')) {
       const identity = await this.#current.load(this.#ended)
       if (identity.state === 'new') await this.#create(identity, now)
       else await this.#writeChanges(identity, now)
@@ -276,7 +308,8 @@ export class RequestSession implements UntypedSession {
   }
 
   #writeContext(): WriteContext {
-    return { repository: this.repository, policy: this.policy, pending: this.#pending, reads: this.#reads }
+    const user = this.#binding ?? this.#move?.carried.user ?? undefined
+    return { repository: this.repository, policy: this.policy, pending: this.#pending, reads: this.#reads, user }
   }
 
   /** The data the request builds on: what was read, or, under a fresh id, what is being moved to it. */
