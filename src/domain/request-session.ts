@@ -7,7 +7,7 @@ import { PendingChanges } from './pending-changes.js'
 import { ReadSet } from './read-set.js'
 import type { SessionData, SessionPolicy, SessionUser } from './session.js'
 import type { DeviceSession, UntypedSession } from './session-api.js'
-import { assertUserId, deviceSessions, withoutKey } from './user-sessions.js'
+import { assertUserId, UserSessions } from './user-sessions.js'
 import { CurrentSession } from './current-session.js'
 import { freshIdentity, incomingIdentity, mayBeStored, recordIncrement, type Identity } from './session-identity.js'
 import { moveSession, renewalDue, type Move } from './session-move.js'
@@ -39,6 +39,7 @@ export class RequestSession implements UntypedSession {
   readonly #pending = new PendingChanges()
   readonly #reads = new ReadSet()
   readonly #current: CurrentSession
+  readonly #users: UserSessions
   readonly #increments = new AppliedIncrements()
   /** Storage keys this request ends (logout), deleted after the save. */
   readonly #retiredKeys: string[] = []
@@ -73,6 +74,14 @@ export class RequestSession implements UntypedSession {
       legacy: this.#legacy,
       check: parts.check,
       onInvalidData: parts.onInvalidData,
+    })
+    this.#users = new UserSessions({
+      repository,
+      policy,
+      nowSeconds,
+      userId: () => this.userId(),
+      currentKey: () => (this.#current.identity?.stored ? this.#current.identity.key : null),
+      endCurrent: () => this.destroy(),
     })
   }
 
@@ -177,28 +186,20 @@ export class RequestSession implements UntypedSession {
     return (await this.#user())?.id ?? null
   }
 
-  async userSessions(): Promise<DeviceSession[]> {
-    return (await this.#deviceSessions()).map(withoutKey)
+  userSessions(): Promise<DeviceSession[]> {
+    return this.#users.list()
   }
 
-  async revokeSession(handle: string): Promise<boolean> {
-    const target = (await this.#deviceSessions()).find((s) => s.handle === handle)
-    if (!target) return false
-    await this.repository.revokeUserSessions((await this.userId())!, [target.key], this.nowSeconds())
-    if (target.current) await this.destroy()
-    return true
+  revokeSession(handle: string): Promise<boolean> {
+    return this.#users.revoke(handle)
   }
 
-  async revokeOtherSessions(): Promise<void> {
-    const others = (await this.#deviceSessions()).filter((s) => !s.current).map((s) => s.key)
-    const userId = await this.userId()
-    if (userId && others.length > 0) await this.repository.revokeUserSessions(userId, others, this.nowSeconds())
+  revokeOtherSessions(): Promise<void> {
+    return this.#users.revokeOthers()
   }
 
-  async logoutEverywhere(): Promise<void> {
-    const userId = await this.userId()
-    if (userId) await this.repository.revokeUserSessions(userId, 'all', this.nowSeconds())
-    await this.destroy()
+  logoutEverywhere(): Promise<void> {
+    return this.#users.revokeAll()
   }
 
   /** The user the session is (or, after login() in this request, will be) bound to. */
@@ -206,14 +207,6 @@ export class RequestSession implements UntypedSession {
     if (this.#binding) return this.#binding
     const identity = await this.#current.load(this.#ended)
     return identity.stored?.user ?? (identity.state === 'new' ? this.#move?.carried.user : undefined)
-  }
-
-  async #deviceSessions() {
-    const userId = await this.userId()
-    if (!userId) return []
-    const identity = this.#current.identity
-    const currentKey = identity?.stored ? identity.key : null
-    return deviceSessions(this.repository, this.policy, userId, currentKey, this.nowSeconds())
   }
 
   /**
