@@ -32,7 +32,7 @@ export function buildStore(config: Config): Store {
   const client = createDynamoDbClient(config.dynamodb)
   const tableName = config.dynamodb.table
   return {
-    repository: new DynamoDbSessionRepository({ client, tableName, timeoutMs: config.dynamodb.timeoutMs }),
+    repository: new DynamoDbSessionRepository({ client, tableName, timeoutMs: config.dynamodb.timeoutMs, consistentReads: config.dynamodb.consistentReads }),
     ...(config.legacy
       ? {
           legacy: {
