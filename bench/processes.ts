@@ -2,14 +2,14 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { spawnAndWaitForHealth, spawnChild, type ChildHandle, type ServerProcess } from '../test/support/server-process.js'
-import { CONTROL_PATH, LATENCY_PATH, type CallCounts } from './counting-proxy.js'
+import { CONTROL_PATH, LATENCY_PATH, type ProxyCounts } from './counting-proxy.js'
 
 export type Child = ChildHandle
 
 export interface CountingProxy extends Child {
   readonly url: string
-  /** The counts since the last take(), and a fresh start from zero. */
-  take(): Promise<CallCounts>
+  /** The calls and capacity units since the last take(), and a fresh start from zero. */
+  take(): Promise<ProxyCounts>
   /** Holds every DynamoDB call this long before forwarding it, from now on. */
   setLatency(ms: number): Promise<void>
 }
@@ -32,7 +32,7 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     url,
     async take() {
       const response = await fetch(`${url}${CONTROL_PATH}`, { method: 'DELETE' })
-      return (await response.json()) as CallCounts
+      return (await response.json()) as ProxyCounts
     },
     async setLatency(ms: number) {
       const response = await fetch(`${url}${LATENCY_PATH}?ms=${ms}`, { method: 'PUT' })

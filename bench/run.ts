@@ -1,10 +1,13 @@
-// npm run bench: this server against express-session + connect-dynamodb, side by side,
-// on one DynamoDB Local started here, under the same loads, alternating the apps.
+// npm run bench: this server (built, as users run it: node dist/server/main.js) against
+// express-session + connect-dynamodb (the baseline) and against the floor (plain node:http,
+// one UpdateItem per visit), side by side, on one DynamoDB Local started here, under the
+// same loads, rotating the apps.
 //
 // Knobs (environment): BENCH_ROUNDS (default 3), BENCH_REQUESTS per load run (default 3000),
 // BENCH_CONNECTIONS (default 16), BENCH_LATENCIES_MS (default "0,2": the delay the counting
 // proxies add to every DynamoDB call, one measured condition each), BENCH_LATENCY_REQUESTS
-// per load run under an added delay (default 1500).
+// per load run under an added delay (default 1500), BENCH_BUILD (default 1; 0 skips
+// `npm run build` and uses the dist/ that is there), BENCH_WARMUP_REQUESTS per warm-up pass (3000).
 import { spawnSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
@@ -12,7 +15,7 @@ import { dirname } from 'node:path'
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../scripts/dynamodb-local.js'
 import { CHART_FILE, RESULTS_FILE, renderChart } from './chart.js'
 import { startApp, startCountingProxy, type Child } from './processes.js'
-import { checkTargets, summarize, table } from './report.js'
+import { checkTargets, PRICE, summarize, table } from './report.js'
 import { lostUpdates, makeSessions, newSessions, returningSessions, type Measurement, type Target } from './scenarios.js'
 
 const positive = (name: string, fallback: number) => {
@@ -42,7 +45,7 @@ const settings = {
   lostInFlight: 50,
   warmupMinPasses: 3,
   warmupMaxPasses: 6,
-  warmupRequests: 3000,
+  warmupRequests: positive('BENCH_WARMUP_REQUESTS', 3000),
 }
 
 const SECRET = 'benchmark-secret-0123456789-abcdefghijklmnopqrstuv'
@@ -73,14 +76,23 @@ async function main(): Promise<void> {
   try {
     const host = machine()
     log(`machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.ramGiB} GiB, node ${host.node}, ${host.java}`)
+    if (process.env.BENCH_BUILD !== '0') {
+      log('building the server (npm run build) ...')
+      const build = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] })
+      if (build.status !== 0) throw new Error('npm run build failed')
+    }
     log('starting DynamoDB Local ...')
     dynamodb = await startDynamoDbLocal()
 
-    const [oursProxy, baselineProxy] = await Promise.all([startCountingProxy(dynamodb.endpoint), startCountingProxy(dynamodb.endpoint)])
-    children.push(oursProxy, baselineProxy)
+    const [oursProxy, baselineProxy, floorProxy] = await Promise.all([
+      startCountingProxy(dynamodb.endpoint),
+      startCountingProxy(dynamodb.endpoint),
+      startCountingProxy(dynamodb.endpoint),
+    ])
+    children.push(oursProxy, baselineProxy, floorProxy)
     const shared = { SESSION_SECRET: SECRET, NODE_ENV: 'production' }
     const ours = await startApp(
-      ['--import', 'tsx', 'src/server/main.ts'],
+      ['dist/server/main.js'],
       { ...shared, SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: oursProxy.url, SESSION_TABLE: 'bench-ours', LOG_LEVEL: 'silent' },
       await freePort(),
     )
@@ -91,9 +103,16 @@ async function main(): Promise<void> {
       await freePort(),
     )
     children.push(baseline)
+    const floor = await startApp(
+      ['--import', 'tsx', 'bench/floor/server.ts'],
+      { ...shared, DYNAMODB_ENDPOINT: floorProxy.url, SESSION_TABLE: 'bench-floor' },
+      await freePort(),
+    )
+    children.push(floor)
     const targets: Target[] = [
       { name: 'ours', url: ours.url, proxy: oursProxy, appPid: ours.process.pid, dynamodbPid: dynamodb.process.pid },
       { name: 'baseline', url: baseline.url, proxy: baselineProxy, appPid: baseline.process.pid, dynamodbPid: dynamodb.process.pid },
+      { name: 'floor', url: floor.url, proxy: floorProxy, appPid: floor.process.pid, dynamodbPid: dynamodb.process.pid },
     ]
 
     const cookies = new Map<string, string[]>()
@@ -120,15 +139,16 @@ async function main(): Promise<void> {
     const measurements: Measurement[] = []
     const record = (m: Measurement) => {
       measurements.push(m)
-      log(`  +${m.latencyMs}ms ${m.scenario.padEnd(9)} ${m.app.padEnd(8)} ${m.reqPerSec.toFixed(0).padStart(5)} req/s  p99 ${m.p99Ms} ms  non-2xx ${m.non2xx}  calls ${JSON.stringify(m.calls)}  cpu/req ${JSON.stringify(m.cpuMsPerRequest)}${m.lost === undefined ? '' : `  lost ${m.lost}`}`)
+      log(`  +${m.latencyMs}ms ${m.scenario.padEnd(9)} ${m.app.padEnd(8)} ${m.reqPerSec.toFixed(0).padStart(5)} req/s  p99 ${m.p99Ms} ms  non-2xx ${m.non2xx}  calls ${JSON.stringify(m.calls)}  units ${JSON.stringify(m.capacity.units)}  cpu/req ${JSON.stringify(m.cpuMsPerRequest)}${m.lost === undefined ? '' : `  lost ${m.lost}`}`)
     }
     for (const latencyMs of settings.latenciesMs) {
       // Both proxies get the same delay, so each app pays it once per DynamoDB call it makes.
       await Promise.all(targets.map((t) => t.proxy.setLatency(latencyMs)))
       const requests = latencyMs === 0 ? settings.requestsPerRun : settings.requestsPerLatencyRun
       for (let round = 1; round <= settings.rounds; round++) {
-        // ABBA: the app that goes first changes every round, so drift in the machine hits both alike.
-        const order = round % 2 === 1 ? targets : [...targets].reverse()
+        // The order rotates every round (ABC, BCA, CAB), so drift in the machine hits every app alike.
+        const shift = (round - 1) % targets.length
+        const order = [...targets.slice(shift), ...targets.slice(0, shift)]
         const run = { round, latencyMs }
         log(`round ${round}/${settings.rounds}, +${latencyMs} ms per DynamoDB call: ${order.map((t) => t.name).join(', ')}`)
         for (const t of order) record(await returningSessions(t, cookies.get(t.name)!, requests, settings.connections, run))
@@ -137,7 +157,7 @@ async function main(): Promise<void> {
       }
     }
 
-    const figures = summarize(measurements, 'ours', 'baseline')
+    const figures = summarize(measurements, 'ours', 'baseline', 'floor')
     const checks = checkTargets(figures)
     const text = table(figures)
     const finished = { ...host, loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100) }
@@ -147,12 +167,16 @@ async function main(): Promise<void> {
       ...(delayed.length ? [`${settings.requestsPerLatencyRun} with +${delayed.join('/')} ms per DynamoDB call`] : []),
     ]
     const subtitle =
-      `${settings.rounds} rounds alternating the apps, medians; ${settings.connections} connections, ` +
+      `${settings.rounds} rounds rotating the apps, medians; ${settings.connections} connections, ` +
       `${perRun.join(', ')}; DynamoDB Local; ${host.cpus} CPUs, node ${host.node}`
 
-    console.log(`\nhono-dynamodb-session (ours) vs express-session + connect-dynamodb (baseline)`)
+    console.log(`\nhono-dynamodb-session (ours, built) vs express-session + connect-dynamodb (baseline) vs node:http + one UpdateItem (floor)`)
     console.log(`${subtitle}\n`)
     console.log(text)
+    console.log(
+      `\nRCU + WCU: capacity units DynamoDB reported per request; $ per 1M requests: on-demand, ${PRICE.region}, ` +
+        `$${PRICE.usdPerMillionWrites} per million write and $${PRICE.usdPerMillionReads} per million read request units (as of ${PRICE.asOf}).`,
+    )
     console.log('\nTargets:')
     for (const c of checks) console.log(`  [${c.met ? 'met' : 'NOT met'}] ${c.goal}: ${c.detail}`)
 
@@ -162,6 +186,7 @@ async function main(): Promise<void> {
       command: 'npm run bench',
       machine: finished,
       settings,
+      price: PRICE,
       subtitle,
       figures,
       targets: checks,

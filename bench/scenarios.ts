@@ -1,6 +1,6 @@
 // The three loads of the benchmark, each measured the same way on either app.
 import autocannon from 'autocannon'
-import type { CallCounts } from './counting-proxy.js'
+import type { CallCounts, ProxyCounts } from './counting-proxy.js'
 import { cpuMillis, type CountingProxy } from './processes.js'
 
 /** An app under test, reached directly, with the proxy that counts its DynamoDB calls. */
@@ -32,6 +32,8 @@ export interface Measurement {
   readonly errors: number
   /** DynamoDB calls during the run, by operation. */
   readonly calls: CallCounts
+  /** Capacity units DynamoDB reported for the run's calls, and how they were asked for (see counting-proxy.ts). */
+  readonly capacity: Omit<ProxyCounts, 'calls'>
   /** CPU milliseconds per request spent by the app process and by DynamoDB Local (Linux only). */
   readonly cpuMsPerRequest?: { app: number; dynamodb: number }
   /** Lost-updates scenario only: 2xx answers whose increment the counter does not show. */
@@ -88,7 +90,7 @@ async function measure(
   })
   const seconds = (lastResponse - started) / 1000
   const cpuAfter = [cpuMillis(target.appPid), cpuMillis(target.dynamodbPid)]
-  const calls = await target.proxy.take()
+  const { calls, ...capacity } = await target.proxy.take()
   const perRequest = (i: number) => (cpuAfter[i]! - cpuBefore[i]!) / result.requests.total
   const measuredCpu = [...cpuBefore, ...cpuAfter].every((n) => n !== undefined)
   return {
@@ -104,6 +106,7 @@ async function measure(
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     calls,
+    capacity,
     ...(measuredCpu ? { cpuMsPerRequest: { app: perRequest(0), dynamodb: perRequest(1) } } : {}),
   }
 }

@@ -12,6 +12,7 @@ import { isSecureRequest } from './request-scheme.js'
 import { cookieHeaderTooLong, cookieNameFor, readCookie, serializeSessionCookie } from './session-cookie.js'
 import { sessionErrorResponse } from './session-errors.js'
 import { resolveOptions, secretList, SESSION_DEFAULTS, type SessionMiddlewareOptions } from './session-options.js'
+import { VERIFIED_COOKIE_CACHE_ENTRIES, withVerifiedCookieCache } from './verified-cookie-cache.js'
 
 /** Context variables the middleware provides. Type your app with it: `new Hono<SessionEnv<MyData>>()`. */
 export type SessionEnv<Data = UntypedSessionData> = {
@@ -40,7 +41,7 @@ export function sessionMiddleware<Data = UntypedSessionData>(
 ): MiddlewareHandler<SessionEnv<Data>> {
   const resolved = resolveOptions(options as SessionMiddlewareOptions<never>, options.schema && schemaCheck(options.schema))
   const { secrets, cookie: settings, policy, trustProxy, nowSeconds, check } = resolved
-  const signer = createCookieSigner(secrets)
+  const signer = withVerifiedCookieCache(createCookieSigner(secrets), options.verifiedCookieCacheEntries ?? VERIFIED_COOKIE_CACHE_ENTRIES)
   const warn = options.onWarning
   const legacy = options.legacy && {
     source: options.legacy.source,

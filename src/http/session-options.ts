@@ -66,6 +66,12 @@ export interface SessionMiddlewareOptions<Data = UntypedSessionData> {
   readonly renewGraceSeconds?: number
   /** Longest Cookie header parsed; a longer one is answered 431, the session untouched. Default 16384 (Node's whole-header limit). */
   readonly maxCookieHeaderLength?: number
+  /**
+   * How many verified cookie values to remember (value → id), so a returning visitor's
+   * cookie costs no HMAC; least recently used dropped first; 0 turns it off. Only values
+   * that verified are kept. Default 10000 (about 2.5 MB). See `withVerifiedCookieCache`.
+   */
+  readonly verifiedCookieCacheEntries?: number
   /** Believe X-Forwarded-Proto (only behind a proxy that sets it); default false. */
   readonly trustProxy?: boolean
   /** Milliseconds since the epoch; for tests. */
