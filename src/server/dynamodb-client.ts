@@ -58,8 +58,12 @@ class LeanDynamoDbClient extends DynamoDBClient {
   readonly #signals = new WeakMap<object, AbortSignal>()
   /** The same signal, by the HTTP request the SDK built for that command. */
   readonly #requestSignals = new WeakMap<object, AbortSignal>()
-  /** The resolved middleware chain of each command class. */
-  readonly #handlers = new Map<unknown, (command: unknown) => Promise<{ output: unknown }>>()
+  /**
+   * The resolved middleware chain of each command class, and of each set of middleware a
+   * command adds of its own (the repository marks non-idempotent writes so they are not
+   * resent when their outcome is unknown: those must not share a chain with plain ones).
+   */
+  readonly #handlers = new Map<string, (command: unknown) => Promise<{ output: unknown }>>()
 
   constructor(config: DynamoDBClientConfig) {
     super(config)
@@ -97,12 +101,14 @@ class LeanDynamoDbClient extends DynamoDBClient {
   }) as Send
 
   #run(command: Parameters<Send>[0]): Promise<unknown> {
-    let handler = this.#handlers.get(command.constructor)
+    const own = (command as unknown as { middlewareStack: { identify(): string[] } }).middlewareStack.identify().join(',')
+    const key = `${command.constructor.name}|${own}`
+    let handler = this.#handlers.get(key)
     if (!handler) {
       const resolve = (command as unknown as { resolveMiddleware: (stack: unknown, config: unknown, options: undefined) => typeof handler })
         .resolveMiddleware
       handler = resolve.call(command, this.middlewareStack, this.config, undefined)!
-      this.#handlers.set(command.constructor, handler)
+      this.#handlers.set(key, handler)
     }
     return handler(command).then((result) => result.output)
   }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { GetItemCommand } from '@aws-sdk/client-dynamodb'
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
+import { notRetriedWhenUnknown } from '../../src/adapters/dynamodb-retries.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDynamoDbClient } from '../../src/server/dynamodb-client.js'
 
@@ -10,7 +11,7 @@ import { createDynamoDbClient } from '../../src/server/dynamodb-client.js'
 let server: Server | undefined
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())))
 
-async function fakeDynamoDb(answer: (req: IncomingMessage) => 'hang' | 'ok' | 'throttle') {
+async function fakeDynamoDb(answer: (req: IncomingMessage) => 'hang' | 'ok' | 'throttle' | 'server-error') {
   const seen: { closed: boolean }[] = []
   server = createServer((req, res) => {
     const entry = { closed: false }
@@ -19,6 +20,10 @@ async function fakeDynamoDb(answer: (req: IncomingMessage) => 'hang' | 'ok' | 't
     req.resume()
     const what = answer(req)
     if (what === 'hang') return
+    if (what === 'server-error') {
+      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' })
+      return res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected' }))
+    }
     if (what === 'throttle') {
       res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' })
       return res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'slow down' }))
@@ -60,6 +65,22 @@ describe('the Node entry DynamoDB client', () => {
     const error = await client.send(get(), { abortSignal: AbortSignal.timeout(30) }).catch((e: unknown) => e)
     expect(['AbortError', 'ThrottlingException']).toContain((error as Error).name)
     expect(Date.now() - started).toBeLessThan(500)
+    client.destroy()
+  })
+
+  it('injects a fault (500 on every call): a write marked not to be resent keeps its own chain, apart from unmarked calls of the same class', async () => {
+    const { client, seen } = await fakeDynamoDb(() => 'server-error')
+    const update = () => new UpdateItemCommand({ TableName: 't', Key: { id: { S: 'k' } }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': { N: '1' } } })
+    const signal = () => ({ abortSignal: AbortSignal.timeout(5000) })
+    for (const order of [['marked', 'plain'], ['plain', 'marked']] as const) {
+      for (const kind of order) {
+        const before = seen.length
+        const error = await client.send(kind === 'marked' ? notRetriedWhenUnknown(update()) : update(), signal()).catch((e: unknown) => e)
+        expect((error as Error).name).toBe(kind === 'marked' ? 'WriteOutcomeUnknownError' : 'InternalServerError')
+        // The marked write went out once; the plain one was retried up to the client's 3 attempts.
+        expect(seen.length - before).toBe(kind === 'marked' ? 1 : 3)
+      }
+    }
     client.destroy()
   })
 })
