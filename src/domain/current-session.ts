@@ -12,6 +12,8 @@ export interface CurrentSessionParts {
   readonly nowSeconds: () => number
   /** The id a verified cookie carried, or null. */
   readonly incomingId: string | null
+  /** storageKeyFor(incomingId), when the caller has it already. */
+  readonly incomingKey: string | undefined
   readonly pending: PendingChanges
   readonly reads: ReadSet
   readonly legacy: LegacyImport | null
@@ -35,8 +37,8 @@ export class CurrentSession {
   /** The current id and key, without reading the store; a fresh id once the session has ended. Parallel calls agree. */
   identify(ended: boolean): Promise<Identity> {
     if (this.identity) return Promise.resolve(this.identity)
-    const { incomingId } = this.parts
-    this.#identifying ??= (incomingId !== null && !ended ? incomingIdentity(incomingId) : freshIdentity())
+    const { incomingId, incomingKey } = this.parts
+    this.#identifying ??= (incomingId !== null && !ended ? incomingIdentity(incomingId, incomingKey) : freshIdentity())
       .then((identity) => (this.identity = identity))
       .finally(() => (this.#identifying = null))
     return this.#identifying

@@ -24,6 +24,8 @@ export interface RequestSessionParts {
   readonly onInvalidData?: (reason: string) => void
   /** A short summary of the client (e.g. "Firefox on Linux"), kept with a session bound by login(). */
   readonly device?: () => string
+  /** storageKeyFor(incomingId), when the caller remembers it (the middleware caches it with the verified cookie). */
+  readonly incomingKey?: string
 }
 
 /**
@@ -69,6 +71,7 @@ export class RequestSession implements UntypedSession {
       repository,
       nowSeconds,
       incomingId,
+      incomingKey: parts.incomingKey,
       pending: this.#pending,
       reads: this.#reads,
       legacy: this.#legacy,

@@ -19,8 +19,9 @@ export interface Identity {
   stored: StoredSession | null
 }
 
-export async function incomingIdentity(id: string): Promise<Identity> {
-  return { id, key: await storageKeyFor(id), state: 'unread', stored: null }
+/** The identity of an id a cookie carried; `key` when the caller already holds storageKeyFor(id), which saves a digest. */
+export async function incomingIdentity(id: string, key?: string): Promise<Identity> {
+  return { id, key: key ?? (await storageKeyFor(id)), state: 'unread', stored: null }
 }
 
 export async function freshIdentity(): Promise<Identity> {

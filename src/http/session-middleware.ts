@@ -61,7 +61,8 @@ export function sessionMiddleware<Data = UntypedSessionData>(
     }
     const raw = readCookie(c, name)
     // A bad signature ends here: no store call for forged or garbled cookies.
-    const id = raw === null ? null : await signer.verify(raw)
+    const verified = raw === null ? null : await signer.verify(raw)
+    const id = verified?.id ?? null
     let legacyImport: LegacyImport | null = null
     // After the migration window, legacy cookies are ignored and legacy items left alone.
     if (legacy && id === null && nowSeconds() * 1000 < legacy.acceptUntil) {
@@ -88,6 +89,7 @@ export function sessionMiddleware<Data = UntypedSessionData>(
       onInvalidData: (reason) => warn?.('stored session data failed the schema; starting a new session', { reason }),
       // Only a login keeps it, so the header is read only then.
       device: () => deviceSummary(c.req.header('user-agent')),
+      ...(verified ? { incomingKey: verified.key } : {}),
     })
     c.set('session', unit as unknown as Session<Data>)
     c.set('sessionOutcome', 'untouched')

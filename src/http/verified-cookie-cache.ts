@@ -1,11 +1,24 @@
+import { storageKeyFor } from '../domain/session-id.js'
 import type { CookieSigner } from './cookie-signer.js'
+
+/** What a verified cookie stands for: its session id and the id's storage key. */
+export interface VerifiedCookie {
+  readonly id: string
+  readonly key: string
+}
+
+/** Verifies a cookie value and gives the id with its storage key, or null. */
+export interface CookieVerifier {
+  sign(id: string): Promise<string>
+  verify(value: string): Promise<VerifiedCookie | null>
+}
 
 /** Entries the verified-cookie cache holds by default: about 2.5 MB at most. */
 export const VERIFIED_COOKIE_CACHE_ENTRIES = 10_000
 
 /**
- * A signer whose `verify` remembers the cookie values it has verified (value → id),
- * so a returning visitor costs no HMAC: on Node every Web Crypto call is a job on the
+ * A signer whose `verify` remembers the cookie values it has verified (value → id and
+ * storage key), so a returning visitor costs no HMAC and no digest: on Node every Web Crypto call is a job on the
  * thread pool, the largest cost of a visit after the store call itself.
  *
  * - **Bounded.** At most `maxEntries` values, the least recently used dropped first.
@@ -21,26 +34,28 @@ export const VERIFIED_COOKIE_CACHE_ENTRIES = 10_000
  *   still exists is the store's business, as before.
  * - `sign` is passed through.
  */
-export function withVerifiedCookieCache(signer: CookieSigner, maxEntries: number = VERIFIED_COOKIE_CACHE_ENTRIES): CookieSigner {
+export function withVerifiedCookieCache(signer: CookieSigner, maxEntries: number = VERIFIED_COOKIE_CACHE_ENTRIES): CookieVerifier {
   if (!Number.isInteger(maxEntries) || maxEntries < 0) throw new Error('sessionMiddleware: verifiedCookieCacheEntries must be a whole number, 0 or more')
-  if (maxEntries === 0) return signer
-  const verified = new Map<string, string>()
+  const verified = new Map<string, VerifiedCookie>()
   return {
     sign: (id) => signer.sign(id),
     async verify(value) {
-      const id = verified.get(value)
-      if (id !== undefined) {
+      const hit = verified.get(value)
+      if (hit !== undefined) {
         // Most recently used goes last: Map keeps insertion order.
         verified.delete(value)
-        verified.set(value, id)
-        return id
+        verified.set(value, hit)
+        return hit
       }
-      const checked = await signer.verify(value)
-      if (checked !== null) {
-        verified.set(value, checked)
+      const id = await signer.verify(value)
+      if (id === null) return null
+      // The storage key is a digest of the id: kept with it, a returning visitor costs no digest either.
+      const entry = { id, key: await storageKeyFor(id) }
+      if (maxEntries > 0) {
+        verified.set(value, entry)
         if (verified.size > maxEntries) verified.delete(verified.keys().next().value!)
       }
-      return checked
+      return entry
     },
   }
 }

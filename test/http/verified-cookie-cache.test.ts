@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createCookieSigner, type CookieSigner } from '../../src/http/cookie-signer.js'
 import { withVerifiedCookieCache } from '../../src/http/verified-cookie-cache.js'
+import { storageKeyFor } from '../../src/domain/session-id.js'
 import { testApp } from '../support/app.js'
 import { SECRET } from '../support/secrets.js'
 
@@ -25,9 +26,10 @@ describe('the verified-cookie cache', () => {
     const inner = countingSigner()
     const signer = withVerifiedCookieCache(inner, 10)
     const value = await inner.sign(idOf(1))
-    expect(await signer.verify(value)).toBe(idOf(1))
-    expect(await signer.verify(value)).toBe(idOf(1))
-    expect(await signer.verify(value)).toBe(idOf(1))
+    const expected = { id: idOf(1), key: await storageKeyFor(idOf(1)) }
+    expect(await signer.verify(value)).toEqual(expected)
+    expect(await signer.verify(value)).toEqual(expected)
+    expect(await signer.verify(value)).toEqual(expected)
     expect(inner.verifications()).toBe(1)
   })
 
@@ -35,7 +37,7 @@ describe('the verified-cookie cache', () => {
     const inner = countingSigner()
     const signer = withVerifiedCookieCache(inner, 10)
     const genuine = await inner.sign(idOf(2))
-    expect(await signer.verify(genuine)).toBe(idOf(2))
+    expect((await signer.verify(genuine))?.id).toBe(idOf(2))
     const forged = genuine.slice(0, -2) + (genuine.endsWith('AA') ? 'BB' : 'AA')
     for (let i = 0; i < 3; i++) expect(await signer.verify(forged)).toBeNull()
     expect(await signer.verify('garbage')).toBeNull()
@@ -58,9 +60,13 @@ describe('the verified-cookie cache', () => {
     expect(inner.verifications()).toBe(4)
   })
 
-  it('is off with 0 entries, and refuses a size that is not a whole number', () => {
+  it('is off with 0 entries, and refuses a size that is not a whole number', async () => {
     const inner = countingSigner()
-    expect(withVerifiedCookieCache(inner, 0)).toBe(inner)
+    const uncached = withVerifiedCookieCache(inner, 0)
+    const value = await inner.sign(idOf(4))
+    expect((await uncached.verify(value))?.id).toBe(idOf(4))
+    expect((await uncached.verify(value))?.id).toBe(idOf(4))
+    expect(inner.verifications()).toBe(2)
     expect(() => withVerifiedCookieCache(inner, -1)).toThrow(/verifiedCookieCacheEntries/)
     expect(() => withVerifiedCookieCache(inner, 1.5)).toThrow(/verifiedCookieCacheEntries/)
   })
