@@ -23,7 +23,7 @@ export interface Store {
 export function buildStore(config: Config): Store {
   if (config.store === 'memory') {
     return {
-      repository: new MemorySessionRepository(),
+      repository: new MemorySessionRepository({ maxSessionsPerUser: config.maxSessionsPerUser }),
       prepare: async () => 'memory store ready',
       readiness: async () => {},
       close: () => {},
@@ -32,7 +32,12 @@ export function buildStore(config: Config): Store {
   const client = createDynamoDbClient(config.dynamodb)
   const tableName = config.dynamodb.table
   return {
-    repository: new DynamoDbSessionRepository({ client, tableName, timeoutMs: config.dynamodb.timeoutMs }),
+    repository: new DynamoDbSessionRepository({
+      client,
+      tableName,
+      timeoutMs: config.dynamodb.timeoutMs,
+      maxSessionsPerUser: config.maxSessionsPerUser,
+    }),
     ...(config.legacy
       ? {
           legacy: {

@@ -31,11 +31,12 @@ export function buildWorkerApp({ config, keys }: WorkerConfig, logger: ConsoleLo
 }
 
 function workerStore({ config, keys }: WorkerConfig): WorkerStore {
-  if (config.store === 'memory') return { repository: new MemorySessionRepository(), readiness: async () => {} }
+  const maxSessionsPerUser = config.maxSessionsPerUser
+  if (config.store === 'memory') return { repository: new MemorySessionRepository({ maxSessionsPerUser }), readiness: async () => {} }
   const { endpoint, region, table, timeoutMs } = config.dynamodb
   const client = createFetchDynamoDbClient({ endpoint, region, timeoutMs, keys })
   return {
-    repository: new DynamoDbSessionRepository({ client, tableName: table, timeoutMs }),
+    repository: new DynamoDbSessionRepository({ client, tableName: table, timeoutMs, maxSessionsPerUser }),
     ...(config.legacy
       ? {
           legacy: {
