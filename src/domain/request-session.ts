@@ -5,8 +5,9 @@ import { SessionRetiredError, SessionUsageError } from './errors.js'
 import type { LegacyImport } from './legacy-import.js'
 import { PendingChanges } from './pending-changes.js'
 import { ReadSet } from './read-set.js'
-import type { SessionData, SessionPolicy } from './session.js'
+import type { SessionData, SessionPolicy, SessionUser } from './session.js'
 import type { DeviceSession, UntypedSession } from './session-api.js'
+import { assertUserId, UserSessions } from './user-sessions.js'
 import { CurrentSession } from './current-session.js'
 import { freshIdentity, incomingIdentity, mayBeStored, recordIncrement, type Identity } from './session-identity.js'
 import { moveSession, renewalDue, type Move } from './session-move.js'
@@ -21,6 +22,8 @@ export interface RequestSessionParts {
   readonly check?: DataCheck
   /** Told when stored data was refused by `check`. */
   readonly onInvalidData?: (reason: string) => void
+  /** A short summary of the client (e.g. "Firefox on Linux"), kept with a session bound by login(). */
+  readonly device?: () => string
 }
 
 /**
@@ -36,6 +39,7 @@ export class RequestSession implements UntypedSession {
   readonly #pending = new PendingChanges()
   readonly #reads = new ReadSet()
   readonly #current: CurrentSession
+  readonly #users: UserSessions
   readonly #increments = new AppliedIncrements()
   /** Storage keys this request ends (logout), deleted after the save. */
   readonly #retiredKeys: string[] = []
@@ -47,6 +51,9 @@ export class RequestSession implements UntypedSession {
   #issued = false
   #touched = false
   #wasRead = false
+  /** Set by login(): the user the new session is bound to. */
+  #binding: SessionUser | null = null
+  readonly #device: () => string
   readonly #legacy: LegacyImport | null
 
   constructor(
@@ -57,6 +64,7 @@ export class RequestSession implements UntypedSession {
     parts: RequestSessionParts = {},
   ) {
     this.#legacy = parts.legacy ?? null
+    this.#device = parts.device ?? (() => 'Unknown device')
     this.#current = new CurrentSession({
       repository,
       nowSeconds,
@@ -66,6 +74,14 @@ export class RequestSession implements UntypedSession {
       legacy: this.#legacy,
       check: parts.check,
       onInvalidData: parts.onInvalidData,
+    })
+    this.#users = new UserSessions({
+      repository,
+      policy,
+      nowSeconds,
+      userId: () => this.userId(),
+      currentKey: () => (this.#current.identity?.stored ? this.#current.identity.key : null),
+      endCurrent: () => this.destroy(),
     })
   }
 
@@ -160,28 +176,37 @@ export class RequestSession implements UntypedSession {
     this.#touched = true
   }
 
-  async login(_userId: string): Promise<void> {
-    throw new Error('login: being built')
+  async login(userId: string): Promise<void> {
+    assertUserId(userId)
+    await this.regenerate()
+    this.#binding = { id: userId, device: this.#device() }
   }
 
   async userId(): Promise<string | null> {
-    throw new Error('userId: being built')
+    return (await this.#user())?.id ?? null
   }
 
-  async userSessions(): Promise<DeviceSession[]> {
-    throw new Error('userSessions: being built')
+  userSessions(): Promise<DeviceSession[]> {
+    return this.#users.list()
   }
 
-  async revokeSession(_handle: string): Promise<boolean> {
-    throw new Error('revokeSession: being built')
+  revokeSession(handle: string): Promise<boolean> {
+    return this.#users.revoke(handle)
   }
 
-  async revokeOtherSessions(): Promise<void> {
-    throw new Error('revokeOtherSessions: being built')
+  revokeOtherSessions(): Promise<void> {
+    return this.#users.revokeOthers()
   }
 
-  async logoutEverywhere(): Promise<void> {
-    throw new Error('logoutEverywhere: being built')
+  logoutEverywhere(): Promise<void> {
+    return this.#users.revokeAll()
+  }
+
+  /** The user the session is (or, after login() in this request, will be) bound to. */
+  async #user(): Promise<SessionUser | undefined> {
+    if (this.#binding) return this.#binding
+    const identity = await this.#current.load(this.#ended)
+    return identity.stored?.user ?? (identity.state === 'new' ? this.#move?.carried.user : undefined)
   }
 
   /**
@@ -213,7 +238,7 @@ export class RequestSession implements UntypedSession {
     if (!this.#move && !this.#current.followed && renewalDue(this.#current.identity, this.policy, now)) await this.#beginRenewal()
     if (this.#move) return this.#saveMove(now)
     if (!this.#touched && !this.#current.identity?.stored) return this.#wasRead ? 'loaded' : 'untouched'
-    if (this.#pending.size > 0) {
+    if (this.#pending.size > 0 || (this.#binding && this.#current.identity?.state === 'new')) {
       const identity = await this.#current.load(this.#ended)
       if (identity.state === 'new') await this.#create(identity, now)
       else await this.#writeChanges(identity, now)
@@ -276,7 +301,8 @@ export class RequestSession implements UntypedSession {
   }
 
   #writeContext(): WriteContext {
-    return { repository: this.repository, policy: this.policy, pending: this.#pending, reads: this.#reads }
+    const user = this.#binding ?? this.#move?.carried.user ?? undefined
+    return { repository: this.repository, policy: this.policy, pending: this.#pending, reads: this.#reads, user }
   }
 
   /** The data the request builds on: what was read, or, under a fresh id, what is being moved to it. */

@@ -31,8 +31,10 @@ export async function moveSession(ctx: WriteContext, move: Move, identity: Ident
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const data = checkedData(ctx, move.carried.data)
     // A new id starts its own age (for renewal) but keeps the absolute deadline of the session it continues.
-    const session = { ...newStoredSession(identity.key, data, now, ctx.policy), maxExpires: move.carried.maxExpires }
-    const outcome = await ctx.repository.replace({ oldKey: move.oldKey, expectedVersion: move.carried.version, session, retirement }, now)
+    const fresh = { ...newStoredSession(identity.key, data, now, ctx.policy), maxExpires: move.carried.maxExpires }
+    const session = ctx.user ? { ...fresh, user: ctx.user } : fresh
+    const oldUser = move.carried.user
+    const outcome = await ctx.repository.replace({ oldKey: move.oldKey, expectedVersion: move.carried.version, session, retirement, oldUser }, now)
     if (outcome === 'replaced') {
       identity.state = 'read'
       identity.stored = session

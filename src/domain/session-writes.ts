@@ -1,7 +1,7 @@
 import { SessionTooLargeError } from './errors.js'
 import type { PendingChanges } from './pending-changes.js'
 import type { ReadSet } from './read-set.js'
-import { needsRefresh, newStoredSession, type SessionData, type SessionPolicy } from './session.js'
+import { needsRefresh, newStoredSession, type SessionData, type SessionPolicy, type SessionUser } from './session.js'
 import type { Identity } from './session-identity.js'
 import type { SessionRepository } from './session-repository.js'
 import { dataSize } from './session-values.js'
@@ -12,6 +12,8 @@ export interface WriteContext {
   readonly policy: SessionPolicy
   readonly pending: PendingChanges
   readonly reads: ReadSet
+  /** The user a new session is bound to (a login, or the session it continues). */
+  readonly user: SessionUser | undefined
 }
 
 /** `base` with the pending changes applied; throws SessionTooLargeError past the limit, before any store call. */
@@ -25,7 +27,8 @@ export function checkedData(ctx: WriteContext, base: Readonly<SessionData> | nul
 /** Stores the pending changes as a new session under `identity` (one PutItem). */
 export async function createSession(ctx: WriteContext, identity: Identity, now: number): Promise<void> {
   const data = checkedData(ctx, null)
-  const stored = newStoredSession(identity.key, data, now, ctx.policy)
+  const fresh = newStoredSession(identity.key, data, now, ctx.policy)
+  const stored = ctx.user ? { ...fresh, user: ctx.user } : fresh
   await ctx.repository.create(stored)
   identity.state = 'read'
   identity.stored = stored

@@ -5,6 +5,7 @@ import type { SessionOutcome } from '../domain/commit-result.js'
 import { RequestSession } from '../domain/request-session.js'
 import type { Session, UntypedSessionData } from '../domain/session-api.js'
 import { createCookieSigner } from './cookie-signer.js'
+import { deviceSummary } from './device-summary.js'
 import { createExpressCookieVerifier } from './express-cookie.js'
 import { isSecureRequest } from './request-scheme.js'
 import { cookieHeaderTooLong, cookieNameFor, readCookie, serializeSessionCookie } from './session-cookie.js'
@@ -78,6 +79,8 @@ export function sessionMiddleware<Data = UntypedSessionData>(
       legacy: legacyImport,
       check,
       onInvalidData: (reason) => warn?.('stored session data failed the schema; starting a new session', { reason }),
+      // Only a login keeps it, so the header is read only then.
+      device: () => deviceSummary(c.req.header('user-agent')),
     })
     c.set('session', unit as unknown as Session<Data>)
     c.set('sessionOutcome', 'untouched')

@@ -1,5 +1,6 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DynamoDbSessionRepository } from '../../src/adapters/dynamodb-session-repository.js'
 import { RequestSession } from '../../src/domain/request-session.js'
 import { storageKeyFor } from '../../src/domain/session-id.js'
 import { freshTable } from '../support/dynamodb.js'
@@ -15,8 +16,8 @@ afterAll(async () => {
   await shared.drop()
 })
 
-sessionRepositoryContract('DynamoDbSessionRepository on DynamoDB Local', async () => ({
-  repository: shared.repository,
+sessionRepositoryContract('DynamoDbSessionRepository on DynamoDB Local', async (options = {}) => ({
+  repository: new DynamoDbSessionRepository({ client: shared.client, tableName: shared.tableName, timeoutMs: 5000, ...options }),
   cleanup: async () => {},
 }))
 

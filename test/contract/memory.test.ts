@@ -4,8 +4,8 @@ import { newStoredSession } from '../../src/domain/session.js'
 import { generateSessionId, storageKeyFor } from '../../src/domain/session-id.js'
 import { sessionRepositoryContract } from './session-repository-contract.js'
 
-sessionRepositoryContract('MemorySessionRepository', async () => ({
-  repository: new MemorySessionRepository(),
+sessionRepositoryContract('MemorySessionRepository', async (options = {}) => ({
+  repository: new MemorySessionRepository(options),
   cleanup: async () => {},
 }))
 
