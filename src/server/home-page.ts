@@ -51,13 +51,14 @@ export const homePage = ({ views, user, sessions = null, now = Math.floor(Date.n
   </body>
 </html>`
 
+/** This device first, then the others newest first (the order the library lists them in). */
 function sessionsCard(sessions: readonly DeviceSession[], now: number, base: string) {
   const others = sessions.filter((s) => !s.current).length
   return html`<section class="card" id="sessions" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Your sessions</h2>
         <p class="hint">${sessions.length === 1 ? 'You are logged in on this device only.' : `You are logged in on ${sessions.length} devices.`}</p>
         <ul class="devices">
-          ${sessions.map((s) => deviceRow(s, now, base))}
+          ${[...sessions].sort((a, b) => Number(b.current) - Number(a.current)).map((s) => deviceRow(s, now, base))}
         </ul>
         <div class="row end">
           ${others > 0
