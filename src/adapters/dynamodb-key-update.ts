@@ -74,7 +74,7 @@ export async function sendKeyUpdate(target: UpdateTarget, plan: KeyUpdate, now: 
   try {
     const out = await target.send((o) =>
       target.client.send(
-        notRetriedWhenUnknown(new UpdateCommand({
+        notRetriedWhenUnknown(new UpdateCommand({ ReturnConsumedCapacity: 'TOTAL',
           TableName: target.table,
           Key: { id: target.key },
           UpdateExpression: plan.update,

@@ -35,7 +35,7 @@ async function replaceOnce(
   try {
     await target.send((o) =>
       target.client.send(
-        new TransactWriteCommand({
+        new TransactWriteCommand({ ReturnConsumedCapacity: 'TOTAL',
           ClientRequestToken: token,
           TransactItems: [
             { Put: { TableName: target.table, Item: toItem(replacement.session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') } },

@@ -1,8 +1,15 @@
-import { ConditionalCheckFailedException, TransactionCanceledException, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  UpdateItemCommand,
+  type AttributeValue,
+  type ConsumedCapacity,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb'
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { SessionConflictError } from '../domain/errors.js'
 import { isLive, type StoredSession } from '../domain/session.js'
-import type { Increment, Replacement, SessionChange, SessionRepository, UserSessionEntry } from '../domain/session-repository.js'
+import type { Increment, Replacement, SessionChange, SessionRepository, StoreCost, UserSessionEntry } from '../domain/session-repository.js'
 import { ABSENT, assertNotRetired, fromItem, LIVE, LIVE_NAMES, namesFor, toItem, type SessionItem } from './dynamodb-item.js'
 import { replaceSession } from './dynamodb-replace.js'
 import { indexItems, listUserSessions, lostIndexRace, revokeUserSessions, type UserIndexTarget } from './dynamodb-user-index.js'
@@ -19,10 +26,23 @@ export interface DynamoDbSessionRepositoryOptions {
   readonly timeoutMs?: number
   /** Most sessions one user may hold; a login beyond it ends the oldest. Default 50. */
   readonly maxSessionsPerUser?: number
+  /**
+   * `strong` (default): every session read is strongly consistent. `eventual`: reads cost
+   * half, and a read that finds nothing is repeated strongly (a session just created
+   * elsewhere is not taken for missing). Writes are conditional either way.
+   */
+  readonly consistentReads?: 'strong' | 'eventual'
+}
+
+/** What a view shares with the repository it was made from. */
+interface Shared {
+  readonly client: DynamoDBDocumentClient
+  readonly raw: DynamoDBClient
+  readonly options: DynamoDbSessionRepositoryOptions
 }
 
 /** One SDK call with its deadline; SDK failures come back as domain errors. */
-export type Send = <T>(call: (options: { abortSignal: AbortSignal }) => Promise<T>) => Promise<T>
+export type Send = <T>(call: (options: { abortSignal: AbortSignal }) => Promise<T>, kind?: 'read' | 'write') => Promise<T>
 
 /**
  * Stores sessions in a DynamoDB table with hash key `id` (string) and TTL on
@@ -42,18 +62,32 @@ export class DynamoDbSessionRepository implements SessionRepository {
   readonly #table: string
   readonly #timeoutMs: number
   readonly #maxPerUser: number
+  readonly #strongReads: boolean
+  readonly #shared: Shared
+  readonly #cost: StoreCost | null
 
-  constructor(options: DynamoDbSessionRepositoryOptions) {
-    this.#client = DynamoDBDocumentClient.from(options.client, {
-      // Session data is JSON: numbers are doubles, so store them as such rather than refuse
-      // values beyond 2^53, and read them back as plain numbers, never BigInt.
-      marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
-      unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
-    })
+  constructor(options: DynamoDbSessionRepositoryOptions, view?: { shared: Shared; cost: StoreCost }) {
+    const client =
+      view?.shared.client ??
+      DynamoDBDocumentClient.from(options.client, {
+        // Session data is JSON: numbers are doubles, so store them as such rather than refuse
+        // values beyond 2^53, and read them back as plain numbers, never BigInt.
+        marshallOptions: { removeUndefinedValues: true, allowImpreciseNumbers: true },
+        unmarshallOptions: { wrapNumbers: (value: string) => Number(value) },
+      })
+    this.#shared = view?.shared ?? { client, raw: options.client, options }
+    this.#cost = view?.cost ?? null
+    this.#client = client
     this.#raw = options.client
     this.#table = options.tableName
     this.#timeoutMs = options.timeoutMs ?? 2000
     this.#maxPerUser = Math.max(1, options.maxSessionsPerUser ?? 50)
+    this.#strongReads = (options.consistentReads ?? 'strong') === 'strong'
+  }
+
+  /** A view over the same clients that adds the capacity units of its calls to `cost` (one per request). */
+  metered(cost: StoreCost): DynamoDbSessionRepository {
+    return new DynamoDbSessionRepository(this.#shared.options, { shared: this.#shared, cost })
   }
 
   get #index(): UserIndexTarget {
@@ -61,9 +95,14 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   async load(key: string, now: number): Promise<StoredSession | null> {
-    const out = await this.#send((o) =>
-      this.#client.send(new GetCommand({ TableName: this.#table, Key: { id: key }, ConsistentRead: true }), o),
-    )
+    const read = (strong: boolean) =>
+      this.#send(
+        (o) => this.#client.send(new GetCommand({ ReturnConsumedCapacity: 'TOTAL', TableName: this.#table, Key: { id: key }, ConsistentRead: strong }), o),
+        'read',
+      )
+    let out = await read(this.#strongReads)
+    // An eventually consistent miss may be a session created moments ago: ask again, strongly.
+    if (!out.Item && !this.#strongReads) out = await read(true)
     assertNotRetired(out.Item, now)
     const item = out.Item as SessionItem | undefined
     return item && item.version !== undefined && isLive(item, now) ? fromItem(item) : null
@@ -74,7 +113,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
     try {
       await this.#send((o) =>
         this.#client.send(
-          notRetriedWhenUnknown(new PutCommand({ TableName: this.#table, Item: toItem(session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') })),
+          notRetriedWhenUnknown(new PutCommand({ ReturnConsumedCapacity: 'TOTAL', TableName: this.#table, Item: toItem(session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') })),
           o,
         ),
       )
@@ -93,7 +132,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
       try {
         await this.#send((o) =>
           this.#client.send(
-            new TransactWriteCommand({
+            new TransactWriteCommand({ ReturnConsumedCapacity: 'TOTAL',
               ClientRequestToken: crypto.randomUUID(),
               TransactItems: [
                 { Put: { TableName: this.#table, Item: toItem(session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') } },
@@ -134,7 +173,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
       // numbers, marshalled here, which saves a walk of the input and of the output.
       const out = await this.#send((o) =>
         this.#raw.send(
-          notRetriedWhenUnknown(new UpdateItemCommand({
+          notRetriedWhenUnknown(new UpdateItemCommand({ ReturnConsumedCapacity: 'TOTAL',
             TableName: this.#table,
             Key: { id: { S: key } },
             // One atomic request: no read, so parallel visits cannot overwrite each other.
@@ -182,12 +221,14 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#send((o) => this.#client.send(new DeleteCommand({ TableName: this.#table, Key: { id: key } }), o))
+    await this.#send((o) => this.#client.send(new DeleteCommand({ ReturnConsumedCapacity: 'TOTAL', TableName: this.#table, Key: { id: key } }), o))
   }
 
-  readonly #send: Send = async (call) => {
+  readonly #send: Send = async (call, kind = 'write') => {
     try {
-      return await call({ abortSignal: AbortSignal.timeout(this.#timeoutMs) })
+      const out = await call({ abortSignal: AbortSignal.timeout(this.#timeoutMs) })
+      if (this.#cost) addCost(this.#cost, (out as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity, kind)
+      return out
     } catch (error) {
       throw translateError(error)
     }
@@ -195,3 +236,12 @@ export class DynamoDbSessionRepository implements SessionRepository {
 }
 
 const numberOf = (value: AttributeValue | undefined): number => Number(value?.N)
+
+/** Adds DynamoDB's report of consumed capacity (one table, or several for transactions and batches) to `cost`. */
+function addCost(cost: StoreCost, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined, kind: 'read' | 'write'): void {
+  for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+    // With TOTAL, DynamoDB reports one figure per table: read units for a read call, write units for a write.
+    if (kind === 'read') cost.readUnits += c.ReadCapacityUnits ?? c.CapacityUnits ?? 0
+    else cost.writeUnits += c.WriteCapacityUnits ?? c.CapacityUnits ?? 0
+  }
+}

@@ -26,8 +26,8 @@ export interface UserIndexTarget {
 export async function readIndex(target: UserIndexTarget, userId: string): Promise<{ key: string; exists: boolean; entries: Map<string, IndexEntry> }> {
   const key = await userIndexKey(userId)
   const out = await target.send((o) =>
-    target.client.send(new GetCommand({ TableName: target.table, Key: { id: key }, ConsistentRead: true }), o),
-  )
+    target.client.send(new GetCommand({ ReturnConsumedCapacity: 'TOTAL', TableName: target.table, Key: { id: key }, ConsistentRead: true }), o),
+  'read')
   const sessions = (out.Item?.[ATTR.sessions] ?? {}) as Record<string, IndexEntry>
   return { key, exists: out.Item !== undefined, entries: new Map(Object.entries(sessions)) }
 }
@@ -104,7 +104,7 @@ export async function listUserSessions(target: UserIndexTarget, userId: string, 
       [target.table]: { Keys: keys.slice(i, i + 100).map((id) => ({ id })), ConsistentRead: true },
     }
     while (request && Object.keys(request).length > 0) {
-      const out = await target.send((o) => target.client.send(new BatchGetCommand({ RequestItems: request! }), o))
+      const out = await target.send((o) => target.client.send(new BatchGetCommand({ ReturnConsumedCapacity: 'TOTAL', RequestItems: request! }), o), 'read')
       for (const item of (out.Responses?.[target.table] ?? []) as Array<Record<string, unknown>>) {
         const user = item[ATTR.user] as { id?: string; device?: string } | undefined
         const expires = Number(item[ATTR.expires])
@@ -125,7 +125,7 @@ export async function revokeUserSessions(target: UserIndexTarget, userId: string
   const live = new Set((await listUserSessions(target, userId, now)).map((s) => s.key))
   for (let i = 0; i < chosen.length; i += 8) {
     await Promise.all(
-      chosen.slice(i, i + 8).map((key) => target.send((o) => target.client.send(new DeleteCommand({ TableName: target.table, Key: { id: key } }), o))),
+      chosen.slice(i, i + 8).map((key) => target.send((o) => target.client.send(new DeleteCommand({ ReturnConsumedCapacity: 'TOTAL', TableName: target.table, Key: { id: key } }), o))),
     )
   }
   for (let i = 0; i < chosen.length; i += 100) {
@@ -136,7 +136,7 @@ export async function revokeUserSessions(target: UserIndexTarget, userId: string
     })
     await target.send((o) =>
       target.client.send(
-        new UpdateCommand({
+        new UpdateCommand({ ReturnConsumedCapacity: 'TOTAL',
           TableName: target.table,
           Key: { id: index.key },
           UpdateExpression: `REMOVE ${removes.join(', ')}`,

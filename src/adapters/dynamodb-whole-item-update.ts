@@ -35,7 +35,7 @@ export async function wholeItemUpdate(
     try {
       await target.send((o) =>
         target.client.send(
-          notRetriedWhenUnknown(new PutCommand({
+          notRetriedWhenUnknown(new PutCommand({ ReturnConsumedCapacity: 'TOTAL',
             TableName: target.table,
             Item: item,
             ConditionExpression: `${LIVE} AND ${UNCHANGED}`,

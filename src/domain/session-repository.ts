@@ -61,6 +61,12 @@ export interface UserSessionEntry {
   readonly device: string
 }
 
+/** What the store charged for one request's calls, in its own units (DynamoDB: read and write capacity units). */
+export interface StoreCost {
+  readUnits: number
+  writeUnits: number
+}
+
 /**
  * The port: where sessions live. Keys are storage keys (hashes of session ids).
  * `now` is epoch seconds; a session whose deadlines have passed counts as absent
@@ -127,4 +133,10 @@ export interface SessionRepository {
 
   /** Removes the session; removing an absent one is not an error. */
   delete(key: string): Promise<void>
+
+  /**
+   * A view of this repository (same store, same connections) that adds what each of
+   * its calls cost to `cost`. Optional: a store without a cost model leaves it out.
+   */
+  metered?(cost: StoreCost): SessionRepository
 }

@@ -4,6 +4,7 @@ import { LegacyImport } from '../domain/legacy-import.js'
 import type { SessionOutcome } from '../domain/commit-result.js'
 import { RequestSession } from '../domain/request-session.js'
 import type { Session, UntypedSessionData } from '../domain/session-api.js'
+import type { StoreCost } from '../domain/session-repository.js'
 import { createCookieSigner } from './cookie-signer.js'
 import { deviceSummary } from './device-summary.js'
 import { createExpressCookieVerifier } from './express-cookie.js'
@@ -18,6 +19,8 @@ export type SessionEnv<Data = UntypedSessionData> = {
     session: Session<Data>
     /** What happened to the session, for request logs. */
     sessionOutcome: SessionOutcome
+    /** What the store charged for this request's session calls (DynamoDB capacity units); absent for stores without costs. */
+    sessionCost: StoreCost | undefined
   }
 }
 
@@ -75,7 +78,10 @@ export function sessionMiddleware<Data = UntypedSessionData>(
         )
       }
     }
-    const unit = new RequestSession(options.repository, policy, nowSeconds, id, {
+    const cost: StoreCost = { readUnits: 0, writeUnits: 0 }
+    const repository = options.repository.metered?.(cost)
+    c.set('sessionCost', repository ? cost : undefined)
+    const unit = new RequestSession(repository ?? options.repository, policy, nowSeconds, id, {
       legacy: legacyImport,
       check,
       onInvalidData: (reason) => warn?.('stored session data failed the schema; starting a new session', { reason }),

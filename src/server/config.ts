@@ -32,6 +32,9 @@ const StoreFields = {
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'SESSION_TABLE must be 3 to 255 letters, digits, _ . or -')
     .default('sessions'),
   DYNAMODB_TIMEOUT_MS: int('DYNAMODB_TIMEOUT_MS', 2000, 100, 60_000),
+  SESSION_CONSISTENT_READS: z
+    .enum(['strong', 'eventual'], { error: 'SESSION_CONSISTENT_READS must be strong or eventual' })
+    .default('strong'),
 }
 
 const EnvSchema = z
@@ -132,6 +135,8 @@ export interface StoreConfig {
     readonly region: string | undefined
     readonly table: string
     readonly createTable: boolean
+    /** How session reads are made: strongly (default) or eventually consistent at half the read cost. */
+    readonly consistentReads: 'strong' | 'eventual'
     readonly timeoutMs: number
     /** AWS_ACCESS_KEY_ID is set, so the SDK's own credential chain has keys to use. */
     readonly hasAccessKey: boolean
@@ -268,6 +273,7 @@ function storeConfig(e: z.output<typeof AdminSchema>, env: Record<string, string
       region: e.AWS_REGION,
       table: e.SESSION_TABLE,
       createTable,
+      consistentReads: e.SESSION_CONSISTENT_READS,
       timeoutMs: e.DYNAMODB_TIMEOUT_MS,
       hasAccessKey: env.AWS_ACCESS_KEY_ID !== undefined,
     }),

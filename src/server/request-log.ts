@@ -12,6 +12,7 @@ export function requestLog(logger: Logger, clock: () => number = () => performan
   return async function log(c, next) {
     const started = clock()
     await next()
+    const cost = c.get('sessionCost')
     logger.info(
       {
         method: c.req.method,
@@ -19,6 +20,8 @@ export function requestLog(logger: Logger, clock: () => number = () => performan
         status: c.res.status,
         durationMs: Math.round((clock() - started) * 10) / 10,
         session: c.get('sessionOutcome') ?? 'none',
+        // DynamoDB's own report of the capacity this request's session calls consumed.
+        ...(cost ? { rcu: cost.readUnits, wcu: cost.writeUnits } : {}),
       },
       'request',
     )

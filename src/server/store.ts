@@ -36,6 +36,7 @@ export function buildStore(config: Config): Store {
       client,
       tableName,
       timeoutMs: config.dynamodb.timeoutMs,
+      consistentReads: config.dynamodb.consistentReads,
       maxSessionsPerUser: config.maxSessionsPerUser,
     }),
     ...(config.legacy

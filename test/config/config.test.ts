@@ -21,7 +21,7 @@ describe('loadConfig', () => {
     expect(config.host).toBe('127.0.0.1')
     expect(config.store).toBe('memory')
     expect(config.storeDefaulted).toBe(true)
-    expect(config.dynamodb).toEqual({ endpoint: undefined, region: undefined, table: 'sessions', createTable: true, timeoutMs: 2000, hasAccessKey: false })
+    expect(config.dynamodb).toEqual({ endpoint: undefined, region: undefined, table: 'sessions', createTable: true, consistentReads: 'strong', timeoutMs: 2000, hasAccessKey: false })
     expect(config.session.secrets).toEqual([DEVELOPMENT_SECRET])
     expect(config.session.usingDevelopmentSecret).toBe(true)
     expect(config.session.ttlSeconds).toBe(86400)
@@ -64,6 +64,7 @@ describe('loadConfig', () => {
       region: 'eu-west-1',
       table: 'my-sessions',
       createTable: false,
+      consistentReads: 'strong',
       timeoutMs: 2000,
       hasAccessKey: true,
     })
@@ -90,6 +91,11 @@ describe('loadConfig', () => {
     expect(config.legacy).toMatchObject({ secrets: ['keyboard, cat', 'older'], prefix: '', acceptUntil: Date.parse('2027-06-30T00:00:00Z') })
     expect(config.session.renewSeconds).toBe(0)
     expect(loadConfig({}).session).toMatchObject({ renewSeconds: 3600, renewGraceSeconds: 30 })
+  })
+
+  it('takes SESSION_CONSISTENT_READS=eventual and refuses anything but strong or eventual', () => {
+    expect(loadConfig({ SESSION_CONSISTENT_READS: 'eventual' }).dynamodb.consistentReads).toBe('eventual')
+    expect(errorOf({ SESSION_CONSISTENT_READS: 'sometimes' })).toBe('SESSION_CONSISTENT_READS must be strong or eventual')
   })
 
   it('treats empty strings as unset', () => {
@@ -175,6 +181,7 @@ describe('loadStoreConfig (the operator CLI)', () => {
         region: undefined,
         table: 'prod-sessions',
         createTable: false,
+        consistentReads: 'strong',
         timeoutMs: 2000,
         hasAccessKey: false,
       },
