@@ -37,6 +37,9 @@ const StoreFields = {
     .default('strong'),
 }
 
+/** One configuration problem, reported against the variable it names. */
+const refuse = (ctx: z.RefinementCtx, name: string, message: string) => ctx.addIssue({ code: 'custom', path: [name], message })
+
 const EnvSchema = z
   .object({
     ...StoreFields,
@@ -91,35 +94,27 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
-      ctx.addIssue({ code: 'custom', path: ['HEADERS_TIMEOUT_MS'], message: 'HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS' })
+      refuse(ctx, 'HEADERS_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS')
     }
     if (env.NODE_ENV === 'production' && !env.SESSION_STORE) {
-      ctx.addIssue({ code: 'custom', path: ['SESSION_STORE'], message: 'SESSION_STORE is required when NODE_ENV=production (memory or dynamodb)' })
+      refuse(ctx, 'SESSION_STORE', 'SESSION_STORE is required when NODE_ENV=production (memory or dynamodb)')
     }
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'SESSION_SECRET is required when NODE_ENV=production' })
+      refuse(ctx, 'SESSION_SECRET', 'SESSION_SECRET is required when NODE_ENV=production')
     }
     if (env.LEGACY_SESSION_SECRET && env.SESSION_STORE !== 'dynamodb') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['LEGACY_SESSION_SECRET'],
-        message: 'LEGACY_SESSION_SECRET (migration from connect-dynamodb) needs SESSION_STORE=dynamodb',
-      })
+      refuse(ctx, 'LEGACY_SESSION_SECRET', 'LEGACY_SESSION_SECRET (migration from connect-dynamodb) needs SESSION_STORE=dynamodb')
     }
     if (env.SESSION_SECRET) {
       const secrets = parseSecretList(env.SESSION_SECRET)
       const problem = typeof secrets === 'string' ? secrets : secretsProblem(secrets)
-      if (problem) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: `SESSION_SECRET: ${problem}` })
+      if (problem) refuse(ctx, 'SESSION_SECRET', `SESSION_SECRET: ${problem}`)
     } else if (env.SESSION_STORE === 'dynamodb' && !env.DYNAMODB_ENDPOINT) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SESSION_SECRET'],
-        message: 'SESSION_SECRET is required with SESSION_STORE=dynamodb on AWS (no DYNAMODB_ENDPOINT): the built-in development secret is public',
-      })
+      refuse(ctx, 'SESSION_SECRET', 'SESSION_SECRET is required with SESSION_STORE=dynamodb on AWS (no DYNAMODB_ENDPOINT): the built-in development secret is public')
     }
     if (env.LEGACY_SESSION_SECRET) {
       const secrets = parseSecretList(env.LEGACY_SESSION_SECRET)
-      if (typeof secrets === 'string') ctx.addIssue({ code: 'custom', path: ['LEGACY_SESSION_SECRET'], message: `LEGACY_SESSION_SECRET: ${secrets}` })
+      if (typeof secrets === 'string') refuse(ctx, 'LEGACY_SESSION_SECRET', `LEGACY_SESSION_SECRET: ${secrets}`)
     }
   })
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storageKeyFor } from '../../src/domain/session-id.js'
 import { cookieClient, CookieJar, type CookieClient } from '../support/cookie-jar.js'
-import { endpoint, freshTable } from '../support/dynamodb.js'
-import { SECRET } from '../support/secrets.js'
+import { freshTable } from '../support/dynamodb.js'
+import { dynamoDbServerEnv } from '../support/dynamodb-server.js'
 import { startServer, type ServerProcess } from '../support/server-process.js'
 
 const COUNT = /^The \/private page has been visited (\d+) times\.$/
@@ -26,14 +26,7 @@ describe('identity changes racing visits, real server on DynamoDB Local', () => 
   let table: Awaited<ReturnType<typeof freshTable>>
   let server: ServerProcess
   let renewing: ServerProcess
-  const env = () => ({
-    SESSION_STORE: 'dynamodb',
-    DYNAMODB_ENDPOINT: endpoint(),
-    SESSION_TABLE: table.tableName,
-    SESSION_SECRET: SECRET,
-    SESSION_CREATE_TABLE: 'false',
-    DYNAMODB_TIMEOUT_MS: '30000',
-  })
+  const env = () => dynamoDbServerEnv(table.tableName)
 
   beforeAll(async () => {
     table = await freshTable('identity')

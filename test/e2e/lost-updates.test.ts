@@ -1,9 +1,8 @@
+import { dynamoDbServerEnv, newSession, viewsStoredUnder } from '../support/dynamodb-server.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { storageKeyFor } from '../../src/domain/session-id.js'
 import { testApp } from '../support/app.js'
-import { endpoint, freshTable } from '../support/dynamodb.js'
+import { freshTable } from '../support/dynamodb.js'
 import { everyCountOnce, sorted, visitInParallel } from '../support/parallel-visits.js'
-import { SECRET } from '../support/secrets.js'
 import { startServer, type ServerProcess } from '../support/server-process.js'
 
 const VISITS = 200
@@ -29,36 +28,13 @@ describe(`no lost updates: ${VISITS} GET /private on one session, ${IN_FLIGHT} i
 
     beforeAll(async () => {
       table = await freshTable('lost-updates')
-      const env = {
-        SESSION_STORE: 'dynamodb',
-        DYNAMODB_ENDPOINT: endpoint(),
-        SESSION_TABLE: table.tableName,
-        SESSION_SECRET: SECRET,
-        SESSION_CREATE_TABLE: 'false',
-        // DynamoDB Local applies writes to one item one at a time, slowly on a busy machine:
-        // a generous deadline keeps this a test of correctness, not of speed.
-        DYNAMODB_TIMEOUT_MS: '30000',
-      }
+      const env = dynamoDbServerEnv(table.tableName)
       servers.push(...(await Promise.all([startServer(env), startServer(env)])))
     })
     afterAll(async () => {
       await Promise.all(servers.map((s) => s.kill()))
       await table?.drop()
     })
-
-    /** Starts a session on `server`; returns its Cookie header and the key its item is stored under. */
-    async function newSession(server: ServerProcess) {
-      const response = await fetch(`${server.url}/private`)
-      expect(await response.text()).toBe('The /private page has been visited 1 times.')
-      const cookie = response.headers.getSetCookie()[0]!.split(';')[0]!
-      const id = cookie.slice(cookie.indexOf('=') + 1).split('.')[0]!
-      return { cookie, key: await storageKeyFor(id) }
-    }
-
-    async function storedViews(key: string): Promise<number> {
-      const item = (await table.scan()).find((i) => i.id?.S === key)
-      return Number(item?.data?.M?.views?.N)
-    }
 
     it('with one server process', async () => {
       const [server] = servers
@@ -67,7 +43,7 @@ describe(`no lost updates: ${VISITS} GET /private on one session, ${IN_FLIGHT} i
       const counts = await visitInParallel(VISITS, IN_FLIGHT, () => fetch(`${server!.url}/private`, { headers: { cookie } }))
 
       expect(sorted(counts)).toEqual(everyCount)
-      expect(await storedViews(key)).toBe(VISITS + 1)
+      expect(await viewsStoredUnder(table.scan, key)).toBe(VISITS + 1)
     })
 
     it('with two server processes sharing the table, requests alternating between them', async () => {
@@ -78,7 +54,7 @@ describe(`no lost updates: ${VISITS} GET /private on one session, ${IN_FLIGHT} i
       )
 
       expect(sorted(counts)).toEqual(everyCount)
-      expect(await storedViews(key)).toBe(VISITS + 1)
+      expect(await viewsStoredUnder(table.scan, key)).toBe(VISITS + 1)
       const last = await fetch(`${servers[1]!.url}/private`, { headers: { cookie } })
       expect(await last.text()).toBe(`The /private page has been visited ${VISITS + 2} times.`)
     })

@@ -1,8 +1,8 @@
+import { expectRestartStoryStored } from '../support/dynamodb-server.js'
 import { afterAll, describe, expect, it } from 'vitest'
-import { endpoint, testClient, uniqueTableName } from '../support/dynamodb.js'
+import { endpoint, uniqueTableName } from '../support/dynamodb.js'
 import { cookieClient } from '../support/cookie-jar.js'
 import { killAndRestart, startServer, type ServerProcess } from '../support/server-process.js'
-import { ScanCommand } from '@aws-sdk/client-dynamodb'
 
 describe('the restart story, with real processes and DynamoDB Local', () => {
   const table = uniqueTableName('restart')
@@ -24,11 +24,6 @@ describe('the restart story, with real processes and DynamoDB Local', () => {
     expect(await visit()).toBe('The /private page has been visited 3 times.')
     expect(await visit(cookieClient(fetch))).toBe('The /private page has been visited 1 times.')
 
-    const client = testClient()
-    const scan = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true }))
-    client.destroy()
-    expect(scan.Count).toBe(2)
-    const counts = scan.Items!.map((item) => Number(item.data?.M?.views?.N)).sort()
-    expect(counts).toEqual([1, 3])
+    await expectRestartStoryStored(table)
   })
 })

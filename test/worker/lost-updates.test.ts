@@ -1,5 +1,5 @@
+import { newSession, viewsStoredUnder } from '../support/dynamodb-server.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { storageKeyFor } from '../../src/domain/session-id.js'
 import { endpoint, freshTable } from '../support/dynamodb.js'
 import { everyCountOnce, sorted, visitInParallel } from '../support/parallel-visits.js'
 import { SECRET } from '../support/secrets.js'
@@ -33,26 +33,13 @@ describe(`no lost updates on workerd: ${VISITS} GET /private on one session, ${I
     await table?.drop()
   })
 
-  async function newSession(server: ServerProcess) {
-    const response = await fetch(`${server.url}/private`)
-    expect(await response.text()).toBe('The /private page has been visited 1 times.')
-    const cookie = response.headers.getSetCookie()[0]!.split(';')[0]!
-    const id = cookie.slice(cookie.indexOf('=') + 1).split('.')[0]!
-    return { cookie, key: await storageKeyFor(id) }
-  }
-
-  async function storedViews(key: string): Promise<number> {
-    const item = (await table.scan()).find((i) => i.id?.S === key)
-    return Number(item?.data?.M?.views?.N)
-  }
-
   it('with one workerd process: every visit counted once, the stored count advanced by exactly 200', async () => {
     const { cookie, key } = await newSession(worker)
 
     const counts = await visitInParallel(VISITS, IN_FLIGHT, () => fetch(`${worker.url}/private`, { headers: { cookie } }))
 
     expect(sorted(counts)).toEqual(everyCountOnce(VISITS))
-    expect(await storedViews(key)).toBe(VISITS + 1)
+    expect(await viewsStoredUnder(table.scan, key)).toBe(VISITS + 1)
   })
 
   it('with workerd and the Node server sharing the table, requests alternating between them', async () => {
@@ -63,7 +50,7 @@ describe(`no lost updates on workerd: ${VISITS} GET /private on one session, ${I
     )
 
     expect(sorted(counts)).toEqual(everyCountOnce(VISITS))
-    expect(await storedViews(key)).toBe(VISITS + 1)
+    expect(await viewsStoredUnder(table.scan, key)).toBe(VISITS + 1)
     const last = await fetch(`${node.url}/private`, { headers: { cookie } })
     expect(await last.text()).toBe(`The /private page has been visited ${VISITS + 2} times.`)
   })

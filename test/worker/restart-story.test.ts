@@ -1,8 +1,8 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb'
+import { expectRestartStoryStored } from '../support/dynamodb-server.js'
 import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest'
 import { cookieClient } from '../support/cookie-jar.js'
-import { endpoint, testClient, uniqueTableName } from '../support/dynamodb.js'
+import { endpoint, uniqueTableName } from '../support/dynamodb.js'
 import { killAndRestart, type ServerProcess } from '../support/server-process.js'
 import { startWorker } from './worker-server.js'
 
@@ -39,11 +39,7 @@ describe('the restart story on workerd, against DynamoDB Local', () => {
     expect(await visit()).toBe('The /private page has been visited 3 times.')
     expect(await visit(cookieClient(fetch))).toBe('The /private page has been visited 1 times.')
 
-    const client = testClient()
-    const scan = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true }))
-    client.destroy()
-    expect(scan.Count).toBe(2)
-    expect(scan.Items!.map((item) => Number(item.data?.M?.views?.N)).sort()).toEqual([1, 3])
+    await expectRestartStoryStored(table)
     // The Worker's own log lines, from workerd's stdout: one per request, nothing at error level.
     expect(server.output()).toContain('"runtime":"workerd"')
     expect(server.output()).toMatch(/"path":"\/private","status":200/)
