@@ -1,4 +1,4 @@
-// Operator CLI over the sessions table: npm run sessions -- count|list|purge-expired
+// Operator CLI over the sessions table: npm run sessions -- count|list|purge-expired|revoke-user
 // Reads the same environment as the server (SESSION_STORE=dynamodb, SESSION_TABLE,
 // DYNAMODB_ENDPOINT, AWS_REGION, ...). The work lives in src/adapters/dynamodb-session-admin.ts.
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb'
@@ -7,6 +7,8 @@ import { DynamoDbSessionAdmin, type ScanProgress, type SessionSummary } from '..
 import { ConfigError, loadStoreConfig, type StoreConfig } from '../src/server/config.js'
 import { toEpochSeconds } from '../src/domain/session.js'
 import { formatCensus, takeCensus } from './session-census.js'
+import { DynamoDbSessionRepository } from '../src/adapters/dynamodb-session-repository.js'
+import { listUser, revokeUser, ttlSecondsFrom, userIdProblem } from './user-sessions.js'
 
 /** DynamoDB's Scan Limit is a 32-bit number; pages are capped at 1 MB anyway. */
 const MAX_PAGE_SIZE = 1_000_000
@@ -20,6 +22,10 @@ Commands:
                    version, approximate size, expired (never the session data)
   purge-expired    delete sessions whose idle or absolute deadline has passed
                    (a session refreshed meanwhile is kept)
+  list --user ID   the live sessions of one user, from the user index (no Scan):
+                   storage key, createdAt, last seen, expires, device
+  revoke-user ID   end every session of one user at once (log out everywhere),
+                   with a progress line on stderr
 
 Options:
   --page-size N    items per Scan page, 1 to ${MAX_PAGE_SIZE} (default: DynamoDB's 1 MB pages)
@@ -27,7 +33,8 @@ Options:
 
 Configuration comes from the environment, as for the server, but only what locates the
 table is read: SESSION_STORE=dynamodb, SESSION_TABLE (default sessions), DYNAMODB_ENDPOINT
-(for DynamoDB Local), AWS_REGION, DYNAMODB_TIMEOUT_MS.`
+(for DynamoDB Local), AWS_REGION, DYNAMODB_TIMEOUT_MS; list --user also reads
+SESSION_TTL_SECONDS (default 86400) to tell when a session was last seen.`
 
 /** Exit codes: 0 done, 1 failed, 2 wrong usage or configuration. */
 async function main(argv: readonly string[]): Promise<number> {
@@ -41,6 +48,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2
   }
 
+  const ttlSeconds = ttlSecondsFrom(process.env)
+  if (typeof ttlSeconds === 'string') {
+    console.error(`Configuration error: ${ttlSeconds}`)
+    return 2
+  }
   let config: StoreConfig
   try {
     config = loadStoreConfig(process.env)
@@ -63,8 +75,18 @@ async function main(argv: readonly string[]): Promise<number> {
   const admin = new DynamoDbSessionAdmin({ client, tableName: config.dynamodb.table, pageSize: options.pageSize })
   const progress = progressLine(options.progress || process.stderr.isTTY === true)
   const now = toEpochSeconds(Date.now())
+  const repository = () => new DynamoDbSessionRepository({ client, tableName: config.dynamodb.table, timeoutMs: Math.max(config.dynamodb.timeoutMs, 10_000) })
   try {
+    if (options.command === 'list' && options.user !== undefined) {
+      for (const line of await listUser(repository(), options.user, ttlSeconds, now)) console.log(line)
+      return 0
+    }
     switch (options.command) {
+      case 'revoke-user': {
+        const ended = await revokeUser(repository(), options.user!, now, (line) => console.error(line))
+        console.log(`revoked: ${ended}`)
+        break
+      }
       case 'count': {
         const census = await takeCensus(admin.list(now, progress.update))
         progress.done()
@@ -105,8 +127,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+type Command = 'count' | 'list' | 'purge-expired' | 'revoke-user'
+const COMMANDS: readonly string[] = ['count', 'list', 'purge-expired', 'revoke-user']
+
 type Parsed =
-  | { command: 'count' | 'list' | 'purge-expired'; pageSize: number | undefined; progress: boolean }
+  | { command: Command; pageSize: number | undefined; progress: boolean; user: string | undefined }
   | { help: true }
   | { error: string }
 
@@ -114,10 +139,18 @@ function parseArguments(argv: readonly string[]): Parsed {
   let command: string | undefined
   let pageSize: number | undefined
   let progress = false
+  let user: string | undefined
+  let userOption = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--help' || arg === '-h' || arg === 'help') return { help: true }
     if (arg === '--progress') progress = true
+    else if (arg === '--user' || arg.startsWith('--user=')) {
+      user = arg === '--user' ? argv[++i] : arg.slice('--user='.length)
+      userOption = true
+      const problem = userIdProblem(user, '--user')
+      if (problem) return { error: problem }
+    } else if (command === 'revoke-user' && user === undefined && !arg.startsWith('-')) user = arg
     else if (arg === '--page-size' || arg.startsWith('--page-size=')) {
       const value = arg === '--page-size' ? argv[++i] : arg.slice('--page-size='.length)
       pageSize = pageSizeOf(value)
@@ -126,8 +159,13 @@ function parseArguments(argv: readonly string[]): Parsed {
     else if (command) return { error: `One command at a time (got ${command} and ${arg})` }
     else command = arg
   }
-  if (command === 'count' || command === 'list' || command === 'purge-expired') return { command, pageSize, progress }
-  return { error: command ? `Unknown command "${command}"` : 'Name a command' }
+  if (!command || !COMMANDS.includes(command)) return { error: command ? `Unknown command "${command}"` : 'Name a command' }
+  if (command === 'revoke-user') {
+    if (userOption) return { error: 'revoke-user takes the user id as its argument: revoke-user <userId>' }
+    const problem = userIdProblem(user, 'revoke-user')
+    if (problem) return { error: problem }
+  } else if (user !== undefined && command !== 'list') return { error: `--user goes with list only (got ${command})` }
+  return { command: command as Command, pageSize, progress, user }
 }
 
 function pageSizeOf(value: string | undefined): number | undefined {

@@ -60,6 +60,7 @@ const EnvSchema = z
     SESSION_RENEW_SECONDS: int('SESSION_RENEW_SECONDS', SESSION_DEFAULTS.renewSeconds, 0, 31_536_000),
     SESSION_RENEW_GRACE_SECONDS: int('SESSION_RENEW_GRACE_SECONDS', SESSION_DEFAULTS.renewGraceSeconds, 1, 3600),
     SESSION_MAX_BYTES: int('SESSION_MAX_BYTES', SESSION_DEFAULTS.maxBytes, 256, 358_400),
+    SESSION_MAX_PER_USER: int('SESSION_MAX_PER_USER', 50, 1, 1000),
     SESSION_COOKIE_NAME: z
       .string()
       .regex(COOKIE_NAME_PATTERN, 'SESSION_COOKIE_NAME must be a cookie token (letters, digits, -, _)')
@@ -163,6 +164,8 @@ export interface Config extends StoreConfig {
     readonly sameSite: 'Strict' | 'Lax' | 'None'
     readonly trustProxy: boolean
   }
+  /** Most sessions one user may hold at once; a login beyond it ends the oldest. */
+  readonly maxSessionsPerUser: number
   readonly logLevel: string
   readonly shutdownTimeoutMs: number
   /** Migration from express-session + connect-dynamodb; null when off. */
@@ -212,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       sameSite: e.SESSION_SAME_SITE,
       trustProxy: e.TRUST_PROXY,
     }),
+    maxSessionsPerUser: e.SESSION_MAX_PER_USER,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     legacy: e.LEGACY_SESSION_SECRET

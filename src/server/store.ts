@@ -23,7 +23,7 @@ export interface Store {
 export function buildStore(config: Config): Store {
   if (config.store === 'memory') {
     return {
-      repository: new MemorySessionRepository(),
+      repository: new MemorySessionRepository({ maxSessionsPerUser: config.maxSessionsPerUser }),
       prepare: async () => 'memory store ready',
       readiness: async () => {},
       close: () => {},
@@ -32,7 +32,13 @@ export function buildStore(config: Config): Store {
   const client = createDynamoDbClient(config.dynamodb)
   const tableName = config.dynamodb.table
   return {
-    repository: new DynamoDbSessionRepository({ client, tableName, timeoutMs: config.dynamodb.timeoutMs, consistentReads: config.dynamodb.consistentReads }),
+    repository: new DynamoDbSessionRepository({
+      client,
+      tableName,
+      timeoutMs: config.dynamodb.timeoutMs,
+      consistentReads: config.dynamodb.consistentReads,
+      maxSessionsPerUser: config.maxSessionsPerUser,
+    }),
     ...(config.legacy
       ? {
           legacy: {

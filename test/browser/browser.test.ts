@@ -1,31 +1,8 @@
-import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest'
+import { launchChromium } from '../support/chromium.js'
 import { endpoint, uniqueTableName } from '../support/dynamodb.js'
 import { killAndRestart, startServer, type ServerProcess } from '../support/server-process.js'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-// Without the background-networking flags Chromium dials out at start-up, which a closed network refuses.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}. The browser test needs it: apt-get install -y chromium ` +
-        '(Debian/Ubuntu; .ci/run does this), or set CHROMIUM_PATH to a Chromium or Chrome binary.',
-    )
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 })
-}
 
 describe('a real browser (headless Chromium) against the real server on DynamoDB Local', () => {
   const env = {
@@ -81,7 +58,7 @@ describe('a real browser (headless Chromium) against the real server on DynamoDB
     // Logging in gives the session a new id but keeps its data.
     expect(await page.locator('#count').innerText()).toBe('Visits to /private in this session: 3')
 
-    await Promise.all([page.waitForURL(`${server.url}/`), page.click('form[action="/logout"] button')])
+    await Promise.all([page.waitForURL(`${server.url}/`), page.click('form#logout button')])
     expect(await page.locator('#user').innerText()).toBe('Not logged in.')
     expect(await page.locator('#count').innerText()).toBe('Visits to /private in this session: 0')
 

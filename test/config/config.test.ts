@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, DEVELOPMENT_SECRET, loadConfig, loadStoreConfig } from '../../src/server/config.js'
+import { buildStore } from '../../src/server/store.js'
 import { LEGACY_SECRET, SECRET } from '../support/secrets.js'
 
 function errorOf(env: Record<string, string>): string {
@@ -30,6 +31,7 @@ describe('loadConfig', () => {
     expect(config.session.trustProxy).toBe(false)
     expect(config.legacy).toBeNull()
     expect(config.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1000 })
+    expect(config.maxSessionsPerUser).toBe(50)
     expect(Object.isFrozen(config)).toBe(true)
   })
 
@@ -52,8 +54,10 @@ describe('loadConfig', () => {
       HEADERS_TIMEOUT_MS: '5000',
       REQUEST_TIMEOUT_MS: '20000',
       MAX_CONNECTIONS: '50',
+      SESSION_MAX_PER_USER: '7',
     })
     expect(config.port).toBe(8080)
+    expect(config.maxSessionsPerUser).toBe(7)
     expect(config.http).toEqual({ headersTimeoutMs: 5000, requestTimeoutMs: 20_000, maxConnections: 50 })
     expect(config.dynamodb).toEqual({
       endpoint: 'http://localhost:8000',
@@ -128,10 +132,34 @@ describe('loadConfig', () => {
     [{ SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: 'http://localhost:8000', LEGACY_SESSION_SECRET: 'x', LEGACY_ACCEPT_UNTIL: 'next week' }, 'LEGACY_ACCEPT_UNTIL'],
     [{ SESSION_RENEW_SECONDS: '-1' }, 'SESSION_RENEW_SECONDS'],
     [{ SESSION_RENEW_GRACE_SECONDS: '0' }, 'SESSION_RENEW_GRACE_SECONDS'],
+    [{ SESSION_MAX_PER_USER: '0' }, 'SESSION_MAX_PER_USER'],
+    [{ SESSION_MAX_PER_USER: 'many' }, 'SESSION_MAX_PER_USER'],
+    [{ SESSION_MAX_PER_USER: '2.5' }, 'SESSION_MAX_PER_USER'],
   ])('rejects %j with a line naming %s', (env, name) => {
     const message = errorOf(env as Record<string, string>)
     expect(message.split('\n')).toHaveLength(1)
     expect(message).toContain(name)
+  })
+})
+
+describe('SESSION_MAX_PER_USER reaches the store', () => {
+  it('the memory store built from the configuration keeps at most that many sessions per user, ending the oldest', async () => {
+    const store = buildStore(loadConfig({ SESSION_STORE: 'memory', SESSION_MAX_PER_USER: '2' }))
+    const now = 1_900_000_000
+    for (let i = 0; i < 3; i++) {
+      await store.repository.create({
+        key: `key-${i}`,
+        data: {},
+        createdAt: now + i,
+        expires: now + 3600,
+        maxExpires: now + 7200,
+        version: 1,
+        user: { id: 'alice', device: 'Firefox on Linux' },
+      })
+    }
+    const listed = await store.repository.listUserSessions('alice', now + 10)
+    expect(listed.map((s) => s.key).sort()).toEqual(['key-1', 'key-2'])
+    expect(await store.repository.load('key-0', now + 10)).toBeNull()
   })
 })
 

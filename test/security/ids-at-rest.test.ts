@@ -40,7 +40,12 @@ describe('session ids at rest [DynamoDB Local]', () => {
     expect(issued.length).toBeGreaterThanOrEqual(3) // the login added a new id
 
     const items = await table.scan()
-    const sessions = items.filter((item) => item.retiredUntil === undefined)
+    // The login bound alice: her index item (keyed by a hash of her user id) lists her session by its storage key.
+    const indexes = items.filter((item) => item.id?.S?.startsWith('user:'))
+    expect(indexes).toHaveLength(1)
+    expect(Object.keys(indexes[0]!.sessions?.M ?? {})).toEqual([expectedKeyFor(idOf(live[0]!))])
+    expect(JSON.stringify(indexes[0])).not.toContain('alice')
+    const sessions = items.filter((item) => item.retiredUntil === undefined && !item.id?.S?.startsWith('user:'))
     expect(sessions.map((item) => item.id?.S).sort()).toEqual(live.map((c) => expectedKeyFor(idOf(c))).sort())
     // The pre-login id left a marker for its grace window: its hashed key and deadlines, nothing more.
     const markers = items.filter((item) => item.retiredUntil !== undefined)
