@@ -96,6 +96,10 @@ export async function indexItems(
 
 /** The user's live sessions: the index, then the sessions themselves (a strongly consistent batch read). */
 export async function listUserSessions(target: UserIndexTarget, userId: string, now: number): Promise<UserSessionEntry[]> {
+  return (await listWithIndex(target, userId, now)).live
+}
+
+async function listWithIndex(target: UserIndexTarget, userId: string, now: number) {
   const index = await readIndex(target, userId)
   const keys = [...index.entries.keys()]
   const found: UserSessionEntry[] = []
@@ -115,14 +119,14 @@ export async function listUserSessions(target: UserIndexTarget, userId: string, 
       request = out.UnprocessedKeys as typeof request
     }
   }
-  return found
+  return { index, live: found }
 }
 
 /** Deletes the user's sessions named (or all in the index), then takes them out of the index. */
 export async function revokeUserSessions(target: UserIndexTarget, userId: string, keys: readonly string[] | 'all', now: number): Promise<number> {
-  const index = await readIndex(target, userId)
+  const { index, live: sessions } = await listWithIndex(target, userId, now)
   const chosen = keys === 'all' ? [...index.entries.keys()] : keys.filter((k) => index.entries.has(k))
-  const live = new Set((await listUserSessions(target, userId, now)).map((s) => s.key))
+  const live = new Set(sessions.map((s) => s.key))
   for (let i = 0; i < chosen.length; i += 8) {
     await Promise.all(
       chosen.slice(i, i + 8).map((key) => target.send((o) => target.client.send(new DeleteCommand({ ReturnConsumedCapacity: 'TOTAL', TableName: target.table, Key: { id: key } }), o))),
