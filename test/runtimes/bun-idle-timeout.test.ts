@@ -35,7 +35,8 @@ describe('under Bun, REQUEST_TIMEOUT_MS becomes Bun\'s idleTimeout', () => {
   }
 
   it('an answer that takes longer than REQUEST_TIMEOUT_MS loses its connection', async () => {
-    expect((await slowVisit(1000, 3500)).status).toBe(0)
+    // Held far past the timeout: Bun checks idle sockets on a coarse timer, more so on a busy machine.
+    expect((await slowVisit(1000, 8000)).status).toBe(0)
   })
 
   it('the same answer within REQUEST_TIMEOUT_MS arrives', async () => {
