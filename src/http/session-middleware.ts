@@ -103,6 +103,10 @@ export function sessionMiddleware<Data = UntypedSessionData>(
     } catch (error) {
       const response = sessionErrorResponse(error, c)
       if (!response) throw error
+      // Replace the handler's answer outright. Assigning over it would merge the two through
+      // `new Response(body, oldResponse)`, and on @hono/node-server that copy keeps the old
+      // status: a 409 or 503 from saving would go out as the handler's 200.
+      c.res = undefined
       c.res = response
       return
     }
