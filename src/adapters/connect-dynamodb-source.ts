@@ -33,9 +33,11 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
     this.#o = { prefix: 'sess:', hashKey: 'id', timeoutMs: 2000, ...options }
   }
 
-  async load(id: string, now: number): Promise<SessionData | null> {
+  async load(id: string, now: number): Promise<SessionData | null | 'claimed'> {
     const item = await this.#read(id)
     const text = item?.sess?.S
+    // Claimed by another request moments ago (its window is the item's `expires`).
+    if (!text && item?.claimedSess && now < Number(item.expires?.N ?? 0)) return 'claimed'
     if (!text) return null
     if (item.expires?.N !== undefined && now >= Number(item.expires.N)) return null
     try {

@@ -5,7 +5,7 @@ import { isValidDataKey, toStorableValue } from './session-values.js'
 
 /** A session of a previous system to move into this one, bound to one request (see LegacySessionSource). */
 export interface LegacySession {
-  load(now: number): Promise<SessionData | null>
+  load(now: number): Promise<SessionData | null | 'claimed'>
   claim(now: number, until: number): Promise<boolean>
   release(): Promise<void>
   /** Deletes the old session (logout). */
@@ -33,6 +33,9 @@ export class LegacyImport {
   /** Brings the old data in as pending changes, once; keys the request already changed keep its change. */
   importInto(pending: PendingChanges): Promise<void> {
     this.#loading ??= this.legacy.load(this.nowSeconds()).then((data) => {
+      // Another first request with this cookie is migrating it: answer 409 without a cookie;
+      // retried, this browser carries the session that request created.
+      if (data === 'claimed') throw new SessionRetiredError()
       if (!data) return
       for (const [key, value] of Object.entries(data)) {
         if (pending.has(key)) continue

@@ -6,8 +6,12 @@ import type { SessionData } from './session.js'
  * are the old system's session ids, already verified from its signed cookie.
  */
 export interface LegacySessionSource {
-  /** The old session's data, or null when absent, expired at `now` (epoch seconds) or already claimed. */
-  load(id: string, now: number): Promise<SessionData | null>
+  /**
+   * The old session's data; null when absent or expired at `now` (epoch seconds);
+   * 'claimed' while a claim by another request is within its window (that request is
+   * moving it into a session of ours right now).
+   */
+  load(id: string, now: number): Promise<SessionData | null | 'claimed'>
   /**
    * Takes the old session for one new session of ours, atomically: true for the one
    * caller that got it. Its data is set aside until `until` (epoch seconds), so a
