@@ -7,9 +7,9 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { ensureSessionTable, SessionTableMissingError } from '../src/adapters/dynamodb-table.js'
 import { ConfigError, type Config } from '../src/server/config.js'
-import { createDynamoDbClient } from '../src/server/dynamodb-client.js'
+import { prepareWithRetry } from '../src/server/compose.js'
+import { buildStore } from '../src/server/store.js'
 import { loadWorkerConfig, WORKER_VARIABLES } from '../src/server/worker-config.js'
 import { bundleWorker } from './worker-bundle.js'
 import { COMPATIBILITY_DATE, workerdConfig } from './workerd-config.js'
@@ -29,25 +29,12 @@ function configOrExit(env: NodeJS.ProcessEnv): Config {
 /** Creates the table (SESSION_CREATE_TABLE=true) or checks it exists, waiting for a DynamoDB that is still starting. */
 async function prepareTable(config: Config, log: Log): Promise<void> {
   if (config.store !== 'dynamodb') return
-  const client = createDynamoDbClient(config.dynamodb)
-  const tableName = config.dynamodb.table
+  // The same table step as `npm start`, run here because a Worker cannot create tables.
+  const store = buildStore(config)
   try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = await ensureSessionTable({ client, tableName, create: config.dynamodb.createTable })
-        log.info(`table "${tableName}" ${outcome}`)
-        return
-      } catch (error) {
-        if (error instanceof SessionTableMissingError || attempt >= 30) {
-          log.fatal({ err: { name: (error as Error).name, message: (error as Error).message } }, 'session store not usable')
-          process.exit(1)
-        }
-        log.warn({ attempt, err: (error as Error).name }, 'session store not ready, retrying')
-        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 200 * attempt)))
-      }
-    }
+    await prepareWithRetry(store, log)
   } finally {
-    client.destroy()
+    store.close()
   }
 }
 

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { SessionStoreUnavailableError, SessionTooLargeError, SessionUsageError } from '../domain/errors.js'
-import { isLive } from '../domain/session.js'
+import { itemIsLive } from './dynamodb-item.js'
 import { WriteOutcomeUnknownError } from './dynamodb-retries.js'
 
 /** DynamoDB's largest item, in bytes. */
@@ -42,7 +42,5 @@ function isOutage(error: unknown): boolean {
 /** Whether a failed condition found a live item (so it was a conflict, not a missing session). */
 export function failedOnLiveItem(error: ConditionalCheckFailedException, now: number): boolean {
   // The failure carries the old item in raw attribute-value form.
-  const item = error.Item as Record<string, { N?: string }> | undefined
-  if (!item) return false
-  return isLive({ expires: Number(item.expires?.N), maxExpires: Number(item.maxExpires?.N) }, now)
+  return itemIsLive(error.Item, now)
 }

@@ -1,5 +1,5 @@
 import { SessionRetiredError } from '../domain/errors.js'
-import type { SessionData, SessionUser, StoredSession } from '../domain/session.js'
+import { isLive, type SessionData, type SessionUser, type StoredSession } from '../domain/session.js'
 import type { Retirement } from '../domain/session-repository.js'
 import { copyData } from '../domain/session-values.js'
 import { toBase64Url } from '../domain/base64.js'
@@ -106,13 +106,25 @@ export function retirementItem(key: string, retirement: Retirement): Record<stri
 
 /** Throws SessionRetiredError for a marker still within its window; the item in document or in raw form. */
 export function assertNotRetired(item: Record<string, unknown> | undefined, now: number): void {
-  const until = item?.[ATTR.retiredUntil]
-  if (until === undefined) return
-  const seconds = typeof until === 'object' && until !== null ? Number((until as { N?: string }).N) : Number(until)
-  if (!(seconds > now)) return
-  const forward = item?.[ATTR.forward]
-  throw new SessionRetiredError(typeof forward === 'object' && forward !== null ? (forward as { S?: string }).S : (forward as string | undefined))
+  const until = numberIn(item?.[ATTR.retiredUntil])
+  if (!(until > now)) return
+  throw new SessionRetiredError(stringIn(item?.[ATTR.forward]))
 }
+
+// Items come back in two forms: raw attribute values (`{ N: '12' }`) from the low-level
+// client and from failed conditions, plain values from the document client.
+
+/** A number attribute in either form; NaN when absent. */
+export const numberIn = (value: unknown): number =>
+  typeof value === 'object' && value !== null ? Number((value as { N?: string }).N) : Number(value)
+
+/** A string attribute in either form; undefined when absent. */
+export const stringIn = (value: unknown): string | undefined =>
+  typeof value === 'object' && value !== null ? (value as { S?: string }).S : (value as string | undefined)
+
+/** Whether an item (either form) is a live session, by the liveness rule of session.ts. */
+export const itemIsLive = (item: Record<string, unknown> | undefined, now: number): boolean =>
+  item !== undefined && isLive({ expires: numberIn(item[ATTR.expires]), maxExpires: numberIn(item[ATTR.maxExpires]) }, now)
 
 /** The key of a user's index item. Hashed, so a user id never appears as a key; the `user:` prefix keeps it apart from session keys. */
 export async function userIndexKey(userId: string): Promise<string> {

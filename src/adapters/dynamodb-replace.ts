@@ -1,8 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
-import { isLive } from '../domain/session.js'
 import type { Replacement } from '../domain/session-repository.js'
-import { ABSENT, assertNotRetired, LIVE, LIVE_NAMES, namesFor, retirementItem, toItem, UNCHANGED } from './dynamodb-item.js'
+import { ABSENT, assertNotRetired, itemIsLive, LIVE, LIVE_NAMES, namesFor, retirementItem, toItem, UNCHANGED } from './dynamodb-item.js'
 import type { UpdateTarget } from './dynamodb-key-update.js'
 import { indexItems, lostIndexRace, type UserIndexTarget } from './dynamodb-user-index.js'
 
@@ -64,11 +63,8 @@ async function replaceOnce(
     if (old?.Code !== 'ConditionalCheckFailed') throw error
     const item = old.Item as Record<string, unknown> | undefined
     assertNotRetired(item, now)
-    if (!item || !isLive({ expires: numberIn(item.expires), maxExpires: numberIn(item.maxExpires) }, now)) return 'gone'
+    if (!itemIsLive(item, now)) return 'gone'
     return 'changed'
   }
 }
 
-/** A number attribute in raw (`{ N }`) or document form. */
-const numberIn = (value: unknown): number =>
-  typeof value === 'object' && value !== null ? Number((value as { N?: string }).N) : Number(value)

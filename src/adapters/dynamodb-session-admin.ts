@@ -5,6 +5,8 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb'
+import { isLive } from '../domain/session.js'
+import { ATTR, EXPIRED, EXPIRED_NAMES } from './dynamodb-item.js'
 
 export interface DynamoDbSessionAdminOptions {
   readonly client: DynamoDBClient
@@ -45,9 +47,6 @@ export interface PurgeResult {
 /** Reported after each Scan page is read, before any of that page's deletes. */
 export type ScanProgress = (progress: { readonly scanned: number; readonly deleted: number }) => void
 
-// Deadlines in the same terms as the repository's liveness rule: live while both lie ahead.
-const EXPIRED = '#expires <= :now OR #maxExpires <= :now'
-const DEADLINE_NAMES = { '#expires': 'expires', '#maxExpires': 'maxExpires' }
 
 /**
  * Operator tasks over the sessions table: count, list and purge expired items.
@@ -74,7 +73,7 @@ export class DynamoDbSessionAdmin {
   /** Every item, one summary at a time, in the table's own (unordered) scan order. */
   async *list(now: number, onProgress?: ScanProgress): AsyncGenerator<SessionSummary> {
     // `sess` holds the data of items connect-dynamodb wrote, which share the table during a migration.
-    const attributes = ['id', 'createdAt', 'expires', 'maxExpires', 'version', 'data', 'sess']
+    const attributes = [ATTR.id, ATTR.createdAt, ATTR.expires, ATTR.maxExpires, ATTR.version, ATTR.data, 'sess']
     let scanned = 0
     for await (const page of this.#pages(attributes)) {
       scanned += page.length
@@ -86,7 +85,7 @@ export class DynamoDbSessionAdmin {
   async count(now: number, onProgress?: ScanProgress): Promise<SessionCounts> {
     let total = 0
     let expired = 0
-    for await (const page of this.#pages(['id', 'expires', 'maxExpires'])) {
+    for await (const page of this.#pages([ATTR.id, ATTR.expires, ATTR.maxExpires])) {
       total += page.length
       expired += page.filter((item) => isExpired(item, now)).length
       onProgress?.({ scanned: total, deleted: 0 })
@@ -104,7 +103,7 @@ export class DynamoDbSessionAdmin {
     let scanned = 0
     let deleted = 0
     let skipped = 0
-    for await (const page of this.#pages(['id', 'expires', 'maxExpires'])) {
+    for await (const page of this.#pages([ATTR.id, ATTR.expires, ATTR.maxExpires])) {
       scanned += page.length
       onProgress?.({ scanned, deleted })
       const keys = page.filter((item) => isExpired(item, now) && item.id?.S !== undefined).map((item) => item.id!.S!)
@@ -125,7 +124,7 @@ export class DynamoDbSessionAdmin {
           TableName: this.#table,
           Key: { id: { S: key } },
           ConditionExpression: EXPIRED,
-          ExpressionAttributeNames: DEADLINE_NAMES,
+          ExpressionAttributeNames: EXPIRED_NAMES,
           ExpressionAttributeValues: { ':now': { N: String(now) } },
         }),
       )
@@ -158,12 +157,9 @@ export class DynamoDbSessionAdmin {
 const numberOf = (value: AttributeValue | undefined): number | null =>
   value?.N === undefined ? null : Number(value.N)
 
-/** Missing deadlines never expire an item; either passed deadline does. */
-function isExpired(item: Record<string, AttributeValue>, now: number): boolean {
-  const expires = numberOf(item.expires)
-  const maxExpires = numberOf(item.maxExpires)
-  return (expires !== null && expires <= now) || (maxExpires !== null && maxExpires <= now)
-}
+/** The liveness rule, with a missing deadline (an item connect-dynamodb wrote) never passing. */
+const isExpired = (item: Record<string, AttributeValue>, now: number): boolean =>
+  !isLive({ expires: numberOf(item.expires) ?? Infinity, maxExpires: numberOf(item.maxExpires) ?? Infinity }, now)
 
 function summarize(item: Record<string, AttributeValue>, now: number): SessionSummary {
   return {

@@ -9,6 +9,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb'
+import { ATTR, TTL_ATTRIBUTE } from './dynamodb-item.js'
 
 export interface EnsureTableOptions {
   readonly client: DynamoDBClient
@@ -27,8 +28,8 @@ export class SessionTableMissingError extends Error {
 /** The sessions table: hash key `id` (a string), billed per request. */
 export const sessionTableDefinition = (tableName: string): CreateTableCommandInput => ({
   TableName: tableName,
-  AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-  KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  AttributeDefinitions: [{ AttributeName: ATTR.id, AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: ATTR.id, KeyType: 'HASH' }],
   BillingMode: 'PAY_PER_REQUEST',
 })
 
@@ -71,7 +72,7 @@ async function enableTtl(client: DynamoDBClient, tableName: string): Promise<voi
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: 'expires', Enabled: true },
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
       }),
     )
   } catch (error) {

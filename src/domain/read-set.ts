@@ -24,10 +24,6 @@ export class ReadSet {
     this.#seen.set(key, value)
   }
 
-  get any(): boolean {
-    return this.#seen.size > 0 || this.#everything !== null
-  }
-
   /** The conditions for writing `keys`: each read key must still hold what was seen. */
   expectationsFor(keys: Iterable<string>): Map<string, unknown> {
     const expect = new Map<string, unknown>()

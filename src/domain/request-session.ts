@@ -41,7 +41,7 @@ export class RequestSession implements UntypedSession {
   readonly #pending = new PendingChanges()
   readonly #reads = new ReadSet()
   readonly #current: CurrentSession
-  readonly #users: UserSessions
+  #userSessions: UserSessions | null = null
   readonly #increments = new AppliedIncrements()
   /** Storage keys this request ends (logout), deleted after the save. */
   readonly #retiredKeys: string[] = []
@@ -77,14 +77,6 @@ export class RequestSession implements UntypedSession {
       legacy: this.#legacy,
       check: parts.check,
       onInvalidData: parts.onInvalidData,
-    })
-    this.#users = new UserSessions({
-      repository,
-      policy,
-      nowSeconds,
-      userId: () => this.userId(),
-      currentKey: () => (this.#current.identity?.stored ? this.#current.identity.key : null),
-      endCurrent: () => this.destroy(),
     })
   }
 
@@ -190,19 +182,31 @@ export class RequestSession implements UntypedSession {
   }
 
   userSessions(): Promise<DeviceSession[]> {
-    return this.#users.list()
+    return this.#users().list()
   }
 
   revokeSession(handle: string): Promise<boolean> {
-    return this.#users.revoke(handle)
+    return this.#users().revoke(handle)
   }
 
   revokeOtherSessions(): Promise<void> {
-    return this.#users.revokeOthers()
+    return this.#users().revokeOthers()
   }
 
   logoutEverywhere(): Promise<void> {
-    return this.#users.revokeAll()
+    return this.#users().revokeAll()
+  }
+
+  /** The user-session operations, built on first use: most requests never need them. */
+  #users(): UserSessions {
+    return (this.#userSessions ??= new UserSessions({
+      repository: this.repository,
+      policy: this.policy,
+      nowSeconds: this.nowSeconds,
+      userId: () => this.userId(),
+      currentKey: () => (this.#current.identity?.stored ? this.#current.identity.key : null),
+      endCurrent: () => this.destroy(),
+    }))
   }
 
   /** The user the session is (or, after login() in this request, will be) bound to. */

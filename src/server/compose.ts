@@ -102,8 +102,11 @@ export function stopOnSignals({ config, logger, store }: Composition, closeServe
   process.on('SIGINT', () => stop('SIGINT'))
 }
 
-/** DynamoDB may still be starting (docker compose, a fresh DynamoDB Local): wait for it rather than die. */
-async function prepareWithRetry(store: Store, logger: pino.Logger): Promise<void> {
+/**
+ * DynamoDB may still be starting (docker compose, a fresh DynamoDB Local): wait for it
+ * rather than die. Shared by the server entries and the Worker launcher.
+ */
+export async function prepareWithRetry(store: Pick<Store, 'prepare'>, logger: pino.Logger): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       logger.info(await store.prepare())

@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
+import { NOT_RETRIED_WHEN_UNKNOWN } from '../adapters/dynamodb-retries.js'
 import type { FinalizeRequestMiddleware, HttpHandlerOptions } from '@smithy/types'
 
 export interface DynamoDbClientSettings {
@@ -59,9 +60,10 @@ class LeanDynamoDbClient extends DynamoDBClient {
   /** The same signal, by the HTTP request the SDK built for that command. */
   readonly #requestSignals = new WeakMap<object, AbortSignal>()
   /**
-   * The resolved middleware chain of each command class, and of each set of middleware a
-   * command adds of its own (the repository marks non-idempotent writes so they are not
-   * resent when their outcome is unknown: those must not share a chain with plain ones).
+   * The resolved middleware chain of each command class, apart for commands the repository
+   * marked not to be resent when their outcome is unknown (their chain holds that step; a
+   * plain command of the same class must not share it). The mark is the one middleware a
+   * command adds of its own here, so it is the only thing the key needs.
    */
   readonly #handlers = new Map<string, (command: unknown) => Promise<{ output: unknown }>>()
 
@@ -101,8 +103,8 @@ class LeanDynamoDbClient extends DynamoDBClient {
   }) as Send
 
   #run(command: Parameters<Send>[0]): Promise<unknown> {
-    const own = (command as unknown as { middlewareStack: { identify(): string[] } }).middlewareStack.identify().join(',')
-    const key = `${command.constructor.name}|${own}`
+    const marked = (command as unknown as Record<symbol, unknown>)[NOT_RETRIED_WHEN_UNKNOWN] === true
+    const key = `${command.constructor.name}${marked ? '|not-retried-when-unknown' : ''}`
     let handler = this.#handlers.get(key)
     if (!handler) {
       const resolve = (command as unknown as { resolveMiddleware: (stack: unknown, config: unknown, options: undefined) => typeof handler })

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookieClient, CookieJar, type CookieClient } from '../support/cookie-jar.js'
+import type { DeviceSession } from '../../src/domain/session-api.js'
 import { endpoint, freshTable } from '../support/dynamodb.js'
+import { dynamoDbServerEnv } from '../support/dynamodb-server.js'
 import { SECRET } from '../support/secrets.js'
 import { startServer, type ServerProcess } from '../support/server-process.js'
 import { expectedKeyFor, idOf, signedWith } from '../security/cookies.js'
@@ -9,13 +11,7 @@ import { startDynamoDbProxy, type DynamoDbProxy } from '../reliability/support/d
 const COUNT = /^The \/private page has been visited (\d+) times\.$/
 const json = { 'content-type': 'application/json' }
 
-interface Listed {
-  handle: string
-  createdAt: number
-  lastSeenAt: number
-  userAgent: string
-  current: boolean
-}
+type Listed = DeviceSession
 
 describe("a user's sessions, real server processes on DynamoDB Local: three clients as alice, one as bob", () => {
   let table: Awaited<ReturnType<typeof freshTable>>
@@ -28,16 +24,9 @@ describe("a user's sessions, real server processes on DynamoDB Local: three clie
   beforeAll(async () => {
     table = await freshTable('user-sessions')
     proxy = await startDynamoDbProxy(endpoint())
-    const env = {
-      SESSION_STORE: 'dynamodb',
-      SESSION_TABLE: table.tableName,
-      SESSION_SECRET: SECRET,
-      SESSION_CREATE_TABLE: 'false',
-      DYNAMODB_TIMEOUT_MS: '30000',
-    }
     ;[server, other] = await Promise.all([
-      startServer({ ...env, DYNAMODB_ENDPOINT: proxy.endpoint }),
-      startServer({ ...env, DYNAMODB_ENDPOINT: endpoint() }),
+      startServer(dynamoDbServerEnv(table.tableName, { DYNAMODB_ENDPOINT: proxy.endpoint })),
+      startServer(dynamoDbServerEnv(table.tableName)),
     ])
   })
   afterAll(async () => {

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import type { DeviceSession } from '../../src/domain/session-api.js'
 import { testApp } from '../support/app.js'
 import { formHeaders, jsonHeaders } from '../security/cookies.js'
 
 type App = ReturnType<typeof testApp>
 type Client = ReturnType<App['client']>
 
-interface Listed {
-  handle: string
-  createdAt: number
-  lastSeenAt: number
-  userAgent: string
-  current: boolean
-}
+type Listed = DeviceSession
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookieAttributes, cookieClient, CookieJar } from '../support/cookie-jar.js'
 import { endpoint, freshTable } from '../support/dynamodb.js'
+import { dynamoDbServerEnv } from '../support/dynamodb-server.js'
 import { OTHER_SECRET, SECRET } from '../support/secrets.js'
 import type { ServerProcess } from '../support/server-process.js'
 import { startDynamoDbProxy, type DynamoDbProxy } from '../reliability/support/dynamodb-proxy.js'
@@ -22,12 +23,7 @@ describe('the Worker on workerd, seen from outside', () => {
   beforeAll(async () => {
     table = await freshTable('worker-black-box')
     proxy = await startDynamoDbProxy(endpoint())
-    const env = {
-      SESSION_STORE: 'dynamodb',
-      SESSION_TABLE: table.tableName,
-      SESSION_SECRET: SECRET,
-      SESSION_CREATE_TABLE: 'false',
-    }
+    const env = dynamoDbServerEnv(table.tableName)
     ;[worker, shortLived] = await Promise.all([
       startWorker({ ...env, DYNAMODB_ENDPOINT: proxy.endpoint, SESSION_MAX_AGE_SECONDS: String(MAX_AGE_SECONDS) }),
       startWorker({ ...env, DYNAMODB_ENDPOINT: endpoint(), SESSION_TTL_SECONDS: String(SHORT_TTL_SECONDS) }),
