@@ -8,6 +8,8 @@ export interface LegacySession {
   load(now: number): Promise<SessionData | null | 'claimed'>
   claim(now: number, until: number): Promise<boolean>
   release(): Promise<void>
+  /** The migration succeeded: nothing of the old session's data may stay behind. */
+  complete(now: number): Promise<void>
   /** Deletes the old session (logout). */
   retire(): Promise<void>
 }
@@ -83,9 +85,11 @@ export class LegacyImport {
     await this.legacy.release().catch(() => {})
   }
 
-  /** Its data now lives in a session of ours (the claim stays until it expires). */
-  moved(): void {
-    if (this.#claimed) this.#retired = true
+  /** Its data now lives in a session of ours: the old data is dropped, and only a short marker without data stays for the claim's window. */
+  async complete(now: number): Promise<void> {
+    if (!this.#claimed) return
+    await this.legacy.complete(now)
+    this.#retired = true
   }
 
   /** The visitor logged out: the old session is to be deleted too. */

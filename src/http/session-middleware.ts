@@ -3,6 +3,7 @@ import { schemaCheck } from '../domain/data-check.js'
 import { LegacyImport } from '../domain/legacy-import.js'
 import type { SessionOutcome } from '../domain/commit-result.js'
 import { RequestSession } from '../domain/request-session.js'
+import { sessionFacade } from '../domain/session-facade.js'
 import type { Session, UntypedSessionData } from '../domain/session-api.js'
 import type { StoreCost } from '../domain/session-repository.js'
 import { createCookieSigner } from './cookie-signer.js'
@@ -74,6 +75,7 @@ export function sessionMiddleware<Data = UntypedSessionData>(
             load: (now) => legacy.source.load(oldId, now),
             claim: (now, until) => legacy.source.claim(oldId, now, until),
             release: () => legacy.source.release(oldId),
+            complete: (now) => legacy.source.complete(oldId, now),
             retire: () => legacy.source.delete(oldId),
           },
           nowSeconds,
@@ -91,11 +93,16 @@ export function sessionMiddleware<Data = UntypedSessionData>(
       device: () => deviceSummary(c.req.header('user-agent')),
       ...(verified ? { incomingKey: verified.key } : {}),
     })
-    c.set('session', unit as unknown as Session<Data>)
+    c.set('session', sessionFacade(unit) as unknown as Session<Data>)
     c.set('sessionOutcome', 'untouched')
 
     await next()
-    if (c.error) return // the handler failed: save nothing of its half-done work
+    if (c.error) {
+      // The handler failed: save nothing of its half-done work, and take back what it applied (increments).
+      await unit.abort()
+      c.set('sessionOutcome', 'failed')
+      return
+    }
 
     let result: Awaited<ReturnType<RequestSession['commit']>>
     try {
