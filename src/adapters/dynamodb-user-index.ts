@@ -204,11 +204,22 @@ export async function dropFromIndex(target: UserIndexTarget, userId: string, key
     .catch(() => {})
 }
 
-/** The user's live sessions: the index, then the sessions themselves (a strongly consistent batch read). */
+/**
+ * The user's live sessions: the index, then the sessions themselves (a strongly
+ * consistent batch read). A session renewed between the two reads shows up as its
+ * old key's marker: the index is read again, so the listing misses no live session.
+ */
 export async function listUserSessions(target: UserIndexTarget, userId: string, now: number): Promise<UserSessionEntry[]> {
-  const index = await readIndex(target, userId)
-  const keys = [...index.entries.keys()]
+  for (let round = 0; ; round++) {
+    const index = await readIndex(target, userId)
+    const { found, moved } = await readSessions(target, [...index.entries.keys()], userId, now)
+    if (!moved || round >= 4) return found
+  }
+}
+
+async function readSessions(target: UserIndexTarget, keys: readonly string[], userId: string, now: number) {
   const found: UserSessionEntry[] = []
+  let moved = false
   for (let i = 0; i < keys.length; i += 100) {
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
       [target.table]: { Keys: keys.slice(i, i + 100).map((id) => ({ id })), ConsistentRead: true },
@@ -216,6 +227,7 @@ export async function listUserSessions(target: UserIndexTarget, userId: string, 
     for (let round = 0; request && Object.keys(request).length > 0 && round < 10; round++) {
       const out = await target.send((o) => target.client.send(new BatchGetCommand({ ReturnConsumedCapacity: 'TOTAL', RequestItems: request! }), o), 'read')
       for (const item of (out.Responses?.[target.table] ?? []) as Array<Record<string, unknown>>) {
+        if (Number(item[ATTR.retiredUntil]) > now) moved = true
         const user = item[ATTR.user] as { id?: string; device?: string; lineage?: string } | undefined
         const expires = Number(item[ATTR.expires])
         const maxExpires = Number(item[ATTR.maxExpires])
@@ -226,7 +238,7 @@ export async function listUserSessions(target: UserIndexTarget, userId: string, 
       request = out.UnprocessedKeys as typeof request
     }
   }
-  return found
+  return { found, moved }
 }
 
 /** Whether a cancelled transaction failed on the user index only (another identity change of the user raced it): worth another round. */

@@ -21,6 +21,8 @@ export interface LegacySession {
  */
 export class LegacyImport {
   #loading: Promise<void> | null = null
+  /** What was brought in, key by key, to tell it from the request's own changes. */
+  readonly #brought = new Map<string, unknown>()
   #imported = false
   #retire = false
   #retired = false
@@ -46,7 +48,9 @@ export class LegacyImport {
           continue
         }
         try {
-          pending.set(key, toStorableValue(value))
+          const storable = toStorableValue(value)
+          pending.set(key, storable)
+          this.#brought.set(key, storable)
         } catch {
           this.#dropped++
         }
@@ -54,6 +58,16 @@ export class LegacyImport {
       this.#imported = true
     })
     return this.#loading
+  }
+
+  /** Whether the pending changes are exactly what was brought in: the request itself changed nothing. */
+  onlyImported(pending: PendingChanges): boolean {
+    if (pending.size !== this.#brought.size) return false
+    for (const key of pending.keys()) {
+      const change = pending.get(key)
+      if (!change || 'removed' in change || !this.#brought.has(key) || change.value !== this.#brought.get(key)) return false
+    }
+    return true
   }
 
   /** Whether old data was brought in. */

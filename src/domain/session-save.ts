@@ -30,14 +30,15 @@ export interface Saved {
 export async function saveState(ctx: WriteContext, parts: SaveParts, now: number): Promise<Saved> {
   // A logout ends the id, or its successor when another request renewed it meanwhile.
   for (const ref of parts.toEnd) await onCurrentId(ref, (r) => ctx.repository.end(r.key, now))
-  if (parts.toEnd.length > 0) await parts.legacy?.retireIfMarked()
+  await parts.legacy?.retireIfMarked()
   const ended = parts.toEnd.length > 0
   const state = parts.state
   switch (state.kind) {
     case 'carried':
       return { state, ended, wrote: false }
     case 'anonymous':
-      if (ctx.pending.size === 0) return { state, ended, wrote: false }
+      // Legacy data brought in and nothing else: a read, which leaves the old session where it is.
+      if (ctx.pending.size === 0 || parts.legacy?.onlyImported(ctx.pending)) return { state, ended, wrote: false }
       return { state: await createNew(ctx, parts.legacy, await freshRef(), undefined, now), ended: false, wrote: true }
     case 'live':
       return saveLive(ctx, parts.legacy, state, now)
