@@ -67,13 +67,25 @@ export async function packedTarball(): Promise<string> {
   return tarball
 }
 
+/**
+ * Packs a copy of the package: its manifest, the files its `files` names, and dist/ built
+ * there from src/. The repository's own dist/ is never written, so servers other tests
+ * start from it are not disturbed; npm applies `files` to the copy as it would to the
+ * repository.
+ */
 async function pack(dir: string, tarball: string): Promise<void> {
-  // Built explicitly, then packed without lifecycle scripts: the tarball holds exactly this build.
-  await sh('npm', ['run', 'build', '--silent'], ROOT, 180_000)
   const staging = `${dir}.staging`
   rmSync(staging, { recursive: true, force: true })
   mkdirSync(staging, { recursive: true })
-  const out = await sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', staging], ROOT, 120_000)
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files?: string[] }
+  const named = (manifest.files ?? []).filter((f) => !f.startsWith('!')).map((f) => f.split('/')[0]!)
+  const topLevel = readdirSync(ROOT).filter((f) => /^(package\.json|readme|license|licence|changelog)/i.test(f))
+  for (const entry of new Set([...topLevel, ...named])) {
+    if (entry !== 'dist' && existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(staging, entry), { recursive: true })
+  }
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc')
+  await sh(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(staging, 'dist')], ROOT, 180_000)
+  const out = await sh('npm', ['pack', '--ignore-scripts', '--json'], staging, 120_000)
   const [info] = JSON.parse(out) as Array<{ filename: string }>
   mkdirSync(dir, { recursive: true })
   renameSync(join(staging, info!.filename), tarball)
