@@ -64,8 +64,10 @@ export class RequestSession {
     if (incomingId !== null) this.#identifying = this.#identify(incomingId)
   }
 
+  /** No stored session behind this request (yet): no cookie, or its session turned out unknown or ended. */
   get isNew(): boolean {
-    return this.#state.kind !== 'live'
+    const s = this.#state
+    return s.kind === 'anonymous' || (s.kind === 'moving' && s.from === null)
   }
 
   /** Whether the handler read anything of the session, so its response depends on it. */
@@ -153,21 +155,10 @@ export class RequestSession {
     return (await this.#binding())?.userId ?? null
   }
 
-  userSessions(): Promise<DeviceSession[]> {
-    return this.#users().list()
-  }
-
-  revokeSession(handle: string): Promise<boolean> {
-    return this.#users().revoke(handle)
-  }
-
-  revokeOtherSessions(): Promise<void> {
-    return this.#users().revokeOthers()
-  }
-
-  logoutEverywhere(): Promise<void> {
-    return this.#users().revokeAll()
-  }
+  userSessions = (): Promise<DeviceSession[]> => this.#users().list()
+  revokeSession = (handle: string): Promise<boolean> => this.#users().revoke(handle)
+  revokeOtherSessions = (): Promise<void> => this.#users().revokeOthers()
+  logoutEverywhere = (): Promise<void> => this.#users().revokeAll()
 
   /**
    * Saves this request's changes: all of them, or, when it throws (SessionTooLargeError,
@@ -195,7 +186,7 @@ export class RequestSession {
     await this.#legacy?.releaseClaim()
   }
 
-  /** Whether the legacy session was deleted by this request. */
+  /** Whether the legacy session was deleted by this request (its cookie can be cleared). */
   get legacyRetired(): boolean {
     return this.#legacy?.retired ?? false
   }
