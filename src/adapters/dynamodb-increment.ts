@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue
 import { counterRange } from '../domain/counters.js'
 import { SessionUsageError } from '../domain/errors.js'
 import type { Increment } from '../domain/session-repository.js'
-import { assertNotRetired, itemIsLive, LIVE, LIVE_NAMES, namesFor } from './dynamodb-item.js'
+import { assertNotRetired, itemIsLive, LIVE, LIVE_NAMES, namesFor, persistentFrom } from './dynamodb-item.js'
 import { notRetriedWhenUnknown } from './dynamodb-retries.js'
 import type { Send } from './dynamodb-session-repository.js'
 
@@ -33,9 +33,10 @@ export async function incrementOnce(target: IncrementTarget, key: string, field:
             TableName: target.table,
             Key: { id: { S: key } },
             UpdateExpression:
-              'SET #data.#f = if_not_exists(#data.#f, :zero) + :by, #expires = :expiresNew, #maxExpires = #maxExpires, #createdAt = #createdAt ADD #version :one',
+              // #persist is set to itself (or 0 on items that predate it) so UPDATED_OLD returns the cookie choice.
+              'SET #data.#f = if_not_exists(#data.#f, :zero) + :by, #expires = :expiresNew, #maxExpires = #maxExpires, #createdAt = #createdAt, #persist = if_not_exists(#persist, :zero) ADD #version :one',
             ConditionExpression: `${LIVE} AND (attribute_not_exists(#data.#f) OR #data.#f BETWEEN :low AND :high)`,
-            ExpressionAttributeNames: { ...LIVE_NAMES, ...namesFor('#data', '#version', '#createdAt'), '#f': field },
+            ExpressionAttributeNames: { ...LIVE_NAMES, ...namesFor('#data', '#version', '#createdAt', '#persist'), '#f': field },
             ExpressionAttributeValues: {
               ':now': { N: String(now) },
               ':zero': { N: '0' },
@@ -62,6 +63,7 @@ export async function incrementOnce(target: IncrementTarget, key: string, field:
       version: numberOf(attributes?.version) + 1,
       maxExpires: numberOf(attributes?.maxExpires),
       createdAt: numberOf(attributes?.createdAt),
+      ...(persistentFrom(attributes?.persist) === undefined ? {} : { persistent: persistentFrom(attributes?.persist)! }),
     }
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error

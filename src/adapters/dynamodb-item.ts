@@ -16,6 +16,8 @@ export const ATTR = {
   expires: 'expires',
   maxExpires: 'maxExpires',
   version: 'version',
+  /** The session's cookie choice: 1 persistent, 2 browser-session, 0 or absent the middleware's default. */
+  persist: 'persist',
   /** On a retired key's marker only: until when the retirement is reported. */
   retiredUntil: 'retiredUntil',
   /** On a retired key's marker only: the successor's id, sealed with the old id. */
@@ -40,6 +42,7 @@ export interface SessionItem {
   maxExpires: number
   version: number
   user?: SessionUser
+  persist?: number
 }
 
 /** Placeholder names for the attributes, as every expression below spells them. */
@@ -50,6 +53,7 @@ export const NAMES = {
   '#maxExpires': ATTR.maxExpires,
   '#version': ATTR.version,
   '#createdAt': ATTR.createdAt,
+  '#persist': ATTR.persist,
 } as const
 
 /** The liveness rule of session.ts as a condition: the item exists and neither deadline has passed (TTL deletion lags). */
@@ -77,7 +81,16 @@ export function toItem(s: StoredSession): SessionItem {
     maxExpires: s.maxExpires,
     version: s.version,
     ...(s.user ? { user: { id: s.user.id, device: s.user.device, ...(s.user.lineage ? { lineage: s.user.lineage } : {}) } } : {}),
+    ...(s.persistent === undefined ? {} : { persist: persistCode(s.persistent) }),
   }
+}
+
+/** The cookie choice as stored: 1 persistent, 2 browser-session. */
+export const persistCode = (persistent: boolean): number => (persistent ? 1 : 2)
+/** The cookie choice from its stored code (either item form); undefined when none was made. */
+export const persistentFrom = (code: unknown): boolean | undefined => {
+  const n = numberIn(code)
+  return n === 1 ? true : n === 2 ? false : undefined
 }
 
 export function fromItem(item: SessionItem): StoredSession {
@@ -90,6 +103,7 @@ export function fromItem(item: SessionItem): StoredSession {
     maxExpires: Number(item.maxExpires),
     version: Number(item.version),
     ...(item.user?.id ? { user: userFrom(item.user) } : {}),
+    ...(persistentFrom(item.persist) === undefined ? {} : { persistent: persistentFrom(item.persist)! }),
   }
 }
 

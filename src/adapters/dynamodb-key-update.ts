@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { SessionConflictError } from '../domain/errors.js'
 import type { SessionChange } from '../domain/session-repository.js'
-import { assertNotRetired, LIVE, LIVE_NAMES, namesFor, UNCHANGED } from './dynamodb-item.js'
+import { assertNotRetired, LIVE, LIVE_NAMES, NAMES, namesFor, persistCode, UNCHANGED } from './dynamodb-item.js'
 import { failedOnLiveItem } from './dynamodb-errors.js'
 import type { Send } from './dynamodb-session-repository.js'
 import { notRetriedWhenUnknown } from './dynamodb-retries.js'
@@ -44,6 +44,11 @@ export function planKeyUpdate(change: SessionChange, now: number): KeyUpdate | n
     return `#data.${p}`
   }
   const sets = ['#expires = :expiresNew']
+  if (change.persistent !== undefined) {
+    names['#persist'] = NAMES['#persist']
+    values[':persist'] = persistCode(change.persistent)
+    sets.push('#persist = :persist')
+  }
   Object.entries(change.set).forEach(([key, value], i) => {
     values[`:v${i}`] = value
     sets.push(`${nameOf(key)} = :v${i}`)

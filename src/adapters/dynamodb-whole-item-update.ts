@@ -31,7 +31,8 @@ export async function wholeItemUpdate(
     for (const [key, value] of Object.entries(change.set)) data.set(key, value)
     for (const key of change.remove) data.delete(key)
     const version = current.version + 1
-    const item = toItem({ ...current, data: Object.fromEntries(data), expires: change.expires, version })
+    const persistent = change.persistent ?? current.persistent
+    const item = toItem({ ...current, data: Object.fromEntries(data), expires: change.expires, version, ...(persistent === undefined ? {} : { persistent }) })
     try {
       await target.send((o) =>
         target.client.send(

@@ -15,6 +15,13 @@ export interface MemorySessionRepositoryOptions {
   readonly sweepIntervalSeconds?: number
   /** Most sessions one user may hold; a login beyond it ends the oldest. Default 50. */
   readonly maxSessionsPerUser?: number
+  /**
+   * Milliseconds every call waits before it runs, as a call to a network store would.
+   * Default 0 (at once). Set it (1 is enough) in tests, so parallel requests interleave
+   * between their reads and their writes as they do on DynamoDB, and the app's conflict
+   * path (a 409, or update()'s retries) is exercised without DynamoDB.
+   */
+  readonly latencyMs?: number
 }
 
 /**
@@ -36,19 +43,23 @@ export class MemorySessionRepository implements SessionRepository {
   readonly #maxSessions: number
   readonly #sweepInterval: number
   #lastSweep = Number.NEGATIVE_INFINITY
+  readonly #latencyMs: number
 
   constructor(options: MemorySessionRepositoryOptions = {}) {
     this.#maxSessions = Math.max(1, options.maxSessions ?? 10_000)
     this.#sweepInterval = options.sweepIntervalSeconds ?? 60
     this.#users = new MemoryUserIndex(Math.max(1, options.maxSessionsPerUser ?? 50))
+    this.#latencyMs = Math.max(0, options.latencyMs ?? 0)
   }
 
   async load(key: string, now: number): Promise<StoredSession | null> {
+    await this.#wait()
     const item = this.#live(key, now)
     return item ? structuredClone(item) : null
   }
 
   async create(session: StoredSession): Promise<void> {
+    await this.#wait()
     this.#sweep(session.createdAt)
     if (this.#items.has(session.key)) throw new SessionConflictError('a session with this key already exists')
     this.#put(structuredClone(session))
@@ -56,6 +67,7 @@ export class MemorySessionRepository implements SessionRepository {
   }
 
   async update(key: string, change: SessionChange, now: number): Promise<number | null> {
+    await this.#wait()
     const item = this.#live(key, now)
     if (!item) return null
     if (change.expectedVersion !== undefined && item.version !== change.expectedVersion) {
@@ -69,11 +81,13 @@ export class MemorySessionRepository implements SessionRepository {
     for (const [field, value] of Object.entries(change.set)) data.set(field, structuredClone(value))
     for (const field of change.remove) data.delete(field)
     const version = item.version + 1
-    this.#put({ ...item, data: Object.fromEntries(data) as SessionData, expires: change.expires, version })
+    const persistent = change.persistent ?? item.persistent
+    this.#put({ ...item, data: Object.fromEntries(data) as SessionData, expires: change.expires, version, ...(persistent === undefined ? {} : { persistent }) })
     return version
   }
 
   async increment(key: string, field: string, by: number, expires: number, now: number): Promise<Increment | null> {
+    await this.#wait()
     const item = this.#live(key, now)
     if (!item) return null
     const previous = Object.hasOwn(item.data, field) ? item.data[field] : undefined
@@ -81,10 +95,12 @@ export class MemorySessionRepository implements SessionRepository {
     const version = item.version + 1
     const data = Object.fromEntries([...Object.entries(item.data), [field, value]])
     this.#put({ ...item, data, expires, version })
-    return { value, previous: previous as number | undefined, version, maxExpires: item.maxExpires, createdAt: item.createdAt }
+    const persistent = item.persistent === undefined ? {} : { persistent: item.persistent }
+    return { value, previous: previous as number | undefined, version, maxExpires: item.maxExpires, createdAt: item.createdAt, ...persistent }
   }
 
   async replace({ kind, oldKey, expectedVersion, session, retirement, oldUser }: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'> {
+    await this.#wait()
     const old = this.#live(oldKey, now)
     if (!old) return 'gone'
     if (old.version !== expectedVersion) return 'changed'
@@ -102,6 +118,7 @@ export class MemorySessionRepository implements SessionRepository {
   }
 
   async listUserSessions(userId: string, now: number): Promise<UserSessionEntry[]> {
+    await this.#wait()
     const entries: UserSessionEntry[] = []
     for (const key of this.#users.keys(userId)) {
       const item = this.#items.get(key)
@@ -112,18 +129,25 @@ export class MemorySessionRepository implements SessionRepository {
   }
 
   async revokeUserSessions(userId: string, which: RevokeSelection, now: number): Promise<number> {
+    await this.#wait()
     const ended = this.#users.revoke(userId, which, now)
     this.#endAll(ended.keys)
     return ended.count
   }
 
   async end(key: string, now: number): Promise<boolean> {
+    await this.#wait()
     const retirement = this.#retired.get(key)
     if (retirement && retirement.until > now) throw new SessionRetiredError(retirement.forward)
     const item = this.#items.get(key)
     this.#items.delete(key)
     if (item?.user) this.#users.drop(item.user.id, key)
     return item !== undefined && isLive(item, now)
+  }
+
+  /** The configured latency; nothing (not even a tick) when it is 0, so the store stays synchronous inside. */
+  async #wait(): Promise<void> {
+    if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs))
   }
 
   #endAll(keys: Iterable<string>): void {

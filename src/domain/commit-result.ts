@@ -4,7 +4,13 @@ import { endsAt } from './session.js'
 /** What the client's session credential should become after the request. */
 export type IdentityChange =
   | { readonly kind: 'unchanged' }
-  | { readonly kind: 'issued'; readonly id: string; readonly maxAgeSeconds: number }
+  | {
+      readonly kind: 'issued'
+      readonly id: string
+      readonly maxAgeSeconds: number
+      /** The session's own persistence choice (setPersistent); undefined: the middleware's default. */
+      readonly persistent?: boolean
+    }
   | { readonly kind: 'ended' }
 
 /** What happened to the session during the request, for logs. */
@@ -33,7 +39,8 @@ export function commitResult(final: {
   const outcome: SessionOutcome = expiryMoved ? (incomingId === null ? 'new' : 'written') : final.wasRead ? 'loaded' : 'untouched'
   if (state.kind === 'live' && (state.ref.id !== incomingId || expiryMoved)) {
     const maxAgeSeconds = Math.max(0, endsAt(state.stored) - now)
-    return { identity: { kind: 'issued', id: state.ref.id, maxAgeSeconds }, outcome }
+    const persistent = state.stored.persistent
+    return { identity: { kind: 'issued', id: state.ref.id, maxAgeSeconds, ...(persistent === undefined ? {} : { persistent }) }, outcome }
   }
   if (final.ended && state.kind !== 'live') {
     return { identity: incomingId !== null ? { kind: 'ended' } : { kind: 'unchanged' }, outcome: 'destroyed' }

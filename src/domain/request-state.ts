@@ -61,7 +61,8 @@ export function afterIncrement(state: RequestState, ref: SessionRef, field: stri
     return { ...state, stored, view: { ...state.view, [field]: result.value } }
   }
   // Known to exist now, though not read: the deadlines, for the cookie.
-  const stored: StoredSession = { key: ref.key, data: {}, createdAt: result.createdAt, expires, maxExpires: result.maxExpires, version: result.version }
+  const { createdAt, maxExpires, version, persistent } = result
+  const stored: StoredSession = { key: ref.key, data: {}, createdAt, expires, maxExpires, version, ...(persistent === undefined ? {} : { persistent }) }
   return liveState(ref, stored, {}, false)
 }
 

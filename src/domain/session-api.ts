@@ -27,8 +27,20 @@ export interface DeviceSession {
 }
 
 interface SessionLifecycle {
-  /** True until the session has been saved at least once. */
+  /**
+   * True while no stored session is behind this request: no cookie, or (known once the
+   * session was read) a cookie whose session is unknown, expired or ended.
+   */
   readonly isNew: boolean
+  /** Keeps a message for a later request, which reads it once with takeFlash(). Saved with the request. */
+  flash(key: string, value: unknown): void
+  /** The flash message under `key`, removed as it is read: of parallel requests, exactly one gets it. */
+  takeFlash<T = unknown>(key: string): Promise<T | undefined>
+  /**
+   * "Remember me": true keeps the cookie across browser restarts (Max-Age), false makes it
+   * a browser-session cookie. Holds for this session from then on, through renewals.
+   */
+  setPersistent(persistent: boolean): void
   /** Moves the data to a new id and deletes the old one (call it on login). */
   regenerate(): Promise<void>
   /** Deletes the session and expires the cookie (call it on logout). */
@@ -57,8 +69,15 @@ export interface TypedSession<Data> extends SessionLifecycle {
   all(): Promise<Partial<Data>>
   set<K extends DataKey<Data>>(key: K, value: Data[K]): void
   delete(key: DataKey<Data>): void
-  /** Adds `by` to a numeric field atomically in the store and returns the new value. */
+  /** Adds `by` (a safe integer) to an integer field atomically in the store and returns the new value. */
   increment(field: NumericKey<Data>, by?: number): Promise<number>
+  /**
+   * An atomic read-modify-write of one key, applied to the store at once: `fn` gets the
+   * stored value and returns the new one (undefined removes the key). On a conflict it
+   * is called again with the newer value, a bounded number of times. Returns what was
+   * stored; undone if the request fails.
+   */
+  update<K extends DataKey<Data>>(key: K, fn: (current: Data[K] | undefined) => Data[K] | undefined): Promise<Data[K] | undefined>
 }
 
 export interface UntypedSession extends SessionLifecycle {
@@ -67,6 +86,7 @@ export interface UntypedSession extends SessionLifecycle {
   set(key: string, value: unknown): void
   delete(key: string): void
   increment(field: string, by?: number): Promise<number>
+  update<T = unknown>(key: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined>
 }
 
 /** `Session<{ views: number; user: string }>` is typed by key; plain `Session` takes any key. */

@@ -2,7 +2,7 @@ import { SessionConflictError, SessionRetiredError } from './errors.js'
 import { sealForward } from './forward-pointer.js'
 import { freshRef, liveState, onCurrentId, type LiveState, type SessionRef } from './request-state.js'
 import { newStoredSession, type SessionPolicy, type SessionUser, type StoredSession } from './session.js'
-import { assertStillAsRead, checkedData, type WriteContext } from './session-writes.js'
+import { assertStillAsRead, checkedData, withChoice, type WriteContext } from './session-writes.js'
 
 /** Rounds of re-reading a session that keeps changing under a login, before answering 409. */
 const MAX_LOGIN_ROUNDS = 5
@@ -12,7 +12,8 @@ const MAX_RENEWAL_ROUNDS = 3
 /** The session that continues `carried` under `key`: its own age, the same absolute deadline. */
 function successor(key: string, carried: StoredSession, data: StoredSession['data'], user: SessionUser | undefined, now: number, policy: SessionPolicy): StoredSession {
   const fresh = { ...newStoredSession(key, data, now, policy), maxExpires: carried.maxExpires }
-  return user ? { ...fresh, user } : fresh
+  const choice = carried.persistent === undefined ? {} : { persistent: carried.persistent }
+  return user ? { ...fresh, ...choice, user } : { ...fresh, ...choice }
 }
 
 /**
@@ -26,7 +27,7 @@ function successor(key: string, carried: StoredSession, data: StoredSession['dat
 export async function moveSession(ctx: WriteContext, from: LiveState, to: SessionRef, binding: SessionUser | null, now: number): Promise<LiveState | 'gone'> {
   let carried = from.stored
   for (let round = 0; round < MAX_LOGIN_ROUNDS; round++) {
-    const session = successor(to.key, carried, checkedData(ctx, carried.data), binding ?? carried.user, now, ctx.policy)
+    const session = withChoice(ctx, successor(to.key, carried, checkedData(ctx, carried.data), binding ?? carried.user, now, ctx.policy))
     const outcome = await ctx.repository.replace(
       {
         // A login binds anew; a plain regenerate keeps the binding (and lineage) it had.

@@ -18,6 +18,8 @@ export interface SessionChange {
   readonly expect?: ReadonlyMap<string, unknown>
   /** When given, the write only happens if the stored version still equals it (whole-item writes). */
   readonly expectedVersion?: number
+  /** When given, the session's cookie choice (StoredSession.persistent) becomes this. */
+  readonly persistent?: boolean
 }
 
 /**
@@ -34,6 +36,8 @@ export interface Increment {
   readonly maxExpires: number
   /** When the session's id was issued, so the caller can tell a renewal is due without a read. */
   readonly createdAt: number
+  /** The session's cookie choice, so the caller can set the cookie without a read. */
+  readonly persistent?: boolean
 }
 
 /** What a retired id leaves for its grace window: nothing usable, and perhaps a sealed pointer to its successor. */

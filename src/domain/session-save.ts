@@ -3,7 +3,7 @@ import type { LegacyImport } from './legacy-import.js'
 import { ANONYMOUS, freshRef, onCurrentId, type LiveState, type RequestState, type SessionRef } from './request-state.js'
 import type { SessionUser } from './session.js'
 import { moveSession, renewIfDue } from './session-move.js'
-import { createSession, refreshExpiry, writeChanges, type WriteContext } from './session-writes.js'
+import { createSession, hasChanges, refreshExpiry, writeChanges, type WriteContext } from './session-writes.js'
 
 /** What the save needs of the request beyond the write context. */
 export interface SaveParts {
@@ -38,7 +38,7 @@ export async function saveState(ctx: WriteContext, parts: SaveParts, now: number
       return { state, ended, wrote: false }
     case 'anonymous':
       // Legacy data brought in and nothing else: a read, which leaves the old session where it is.
-      if (ctx.pending.size === 0 || parts.legacy?.onlyImported(ctx.pending)) return { state, ended, wrote: false }
+      if (!hasChanges(ctx, null) || (ctx.persistent === undefined && parts.legacy?.onlyImported(ctx.pending))) return { state, ended, wrote: false }
       return { state: await createNew(ctx, parts.legacy, await freshRef(), undefined, now), ended: false, wrote: true }
     case 'live':
       return saveLive(ctx, parts.legacy, state, now)
@@ -46,7 +46,7 @@ export async function saveState(ctx: WriteContext, parts: SaveParts, now: number
       const moved = state.from ? await moveSession(ctx, state.from, state.to, state.binding, now) : 'gone'
       if (moved !== 'gone') return { state: moved, ended: false, wrote: true }
       // Nothing stored, or the old session ended meanwhile: a login still binds, under a new session.
-      if (state.binding || ctx.pending.size > 0) {
+      if (state.binding || hasChanges(ctx, null)) {
         return { state: await createNew(ctx, parts.legacy, state.to, state.binding ?? undefined, now), ended: false, wrote: true }
       }
       return { state: ANONYMOUS, ended: state.from !== null, wrote: false }
@@ -57,7 +57,7 @@ export async function saveState(ctx: WriteContext, parts: SaveParts, now: number
 async function saveLive(ctx: WriteContext, legacy: LegacyImport | null, state: LiveState, now: number): Promise<Saved> {
   let current: LiveState = state
   let wrote = false
-  if (ctx.pending.size > 0) {
+  if (hasChanges(ctx, state.stored)) {
     const written = await writeChanges(ctx, state, now)
     if (written === null) {
       // Ended or expired while the request worked. Changes built on what it read would

@@ -3,7 +3,7 @@ import type { PendingChanges } from './pending-changes.js'
 import type { ReadSet } from './read-set.js'
 import { liveState, onCurrentId, type LiveState, type SessionRef } from './request-state.js'
 import { sameJson } from './same-json.js'
-import { needsRefresh, newStoredSession, type SessionData, type SessionPolicy, type SessionUser } from './session.js'
+import { needsRefresh, newStoredSession, type SessionData, type SessionPolicy, type SessionUser, type StoredSession } from './session.js'
 import type { SessionRepository } from './session-repository.js'
 import { dataSize } from './session-values.js'
 
@@ -13,7 +13,17 @@ export interface WriteContext {
   readonly policy: SessionPolicy
   readonly pending: PendingChanges
   readonly reads: ReadSet
+  /** The cookie choice this request made (setPersistent), if any. */
+  readonly persistent?: boolean | undefined
 }
+
+/** Whether the request has anything to save into `stored`: data changes, or a new cookie choice. */
+export const hasChanges = (ctx: WriteContext, stored: StoredSession | null): boolean =>
+  ctx.pending.size > 0 || (ctx.persistent !== undefined && ctx.persistent !== stored?.persistent)
+
+/** `session` with the request's cookie choice, when it made one. */
+export const withChoice = <S extends StoredSession>(ctx: WriteContext, session: S): S =>
+  ctx.persistent === undefined ? session : { ...session, persistent: ctx.persistent }
 
 /** `base` with the pending changes applied; throws SessionTooLargeError past the limit, before any store call. */
 export function checkedData(ctx: WriteContext, base: Readonly<SessionData> | null): SessionData {
@@ -33,7 +43,7 @@ export function assertStillAsRead(ctx: WriteContext, data: Readonly<SessionData>
 
 /** Stores the pending changes as a new session under `ref` (bound to `user`, if given): one create. */
 export async function createSession(ctx: WriteContext, ref: SessionRef, user: SessionUser | undefined, now: number): Promise<LiveState> {
-  const fresh = newStoredSession(ref.key, checkedData(ctx, null), now, ctx.policy)
+  const fresh = withChoice(ctx, newStoredSession(ref.key, checkedData(ctx, null), now, ctx.policy))
   const stored = user ? { ...fresh, user } : fresh
   await ctx.repository.create(stored)
   ctx.pending.clear()
@@ -48,12 +58,13 @@ export async function createSession(ctx: WriteContext, ref: SessionRef, user: Se
 export async function writeChanges(ctx: WriteContext, state: LiveState, now: number): Promise<LiveState | null> {
   const data = checkedData(ctx, state.stored.data)
   const expires = now + ctx.policy.ttlSeconds
-  const change = { ...ctx.pending.toWrites(), expires, expect: ctx.reads.expectationsFor(ctx.pending.keys()) }
+  const choice = ctx.persistent === undefined ? {} : { persistent: ctx.persistent }
+  const change = { ...ctx.pending.toWrites(), expires, expect: ctx.reads.expectationsFor(ctx.pending.keys()), ...choice }
   const { ref, value: version } = await onCurrentId(state.ref, (r) => ctx.repository.update(r.key, change, now))
   if (version === null) return null
   const view = ctx.pending.applyTo(state.view)
   ctx.pending.clear()
-  return { ...state, ref, stored: { ...state.stored, key: ref.key, data, expires, version }, view }
+  return { ...state, ref, stored: { ...state.stored, key: ref.key, data, expires, version, ...choice }, view }
 }
 
 /**

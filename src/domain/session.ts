@@ -18,6 +18,8 @@ export interface StoredSession {
   readonly version: number
   /** The user the session is bound to (by login), with a short device summary. */
   readonly user?: SessionUser
+  /** The session's own cookie choice (setPersistent): true keeps it across browser restarts, false not; absent: the middleware's default. */
+  readonly persistent?: boolean
 }
 
 /** A session's binding to a user, set at login. */

@@ -14,7 +14,7 @@ import { freshTable } from '../support/dynamodb.js'
 
 const NOW = Math.floor(Date.now() / 1000)
 const DAY = 86_400
-const POLICY: SessionPolicy = { ttlSeconds: DAY, maxAgeSeconds: 7 * DAY, refreshThreshold: 0.5, maxBytes: 10_000, renewSeconds: 0, renewGraceSeconds: 30 }
+const POLICY: SessionPolicy = { ttlSeconds: 7 * DAY, maxAgeSeconds: 7 * DAY, refreshThreshold: 0.5, maxBytes: 10_000, renewSeconds: 0, renewGraceSeconds: 30 }
 
 let table: Awaited<ReturnType<typeof freshTable>>
 let documents: DynamoDBDocumentClient

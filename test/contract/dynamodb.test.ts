@@ -4,6 +4,7 @@ import { DynamoDbSessionRepository } from '../../src/adapters/dynamodb-session-r
 import { RequestSession } from '../../src/domain/request-session.js'
 import { storageKeyFor } from '../../src/domain/session-id.js'
 import { freshTable } from '../support/dynamodb.js'
+import { featuresContract } from './features-contract.js'
 import { lifecycleContract } from './lifecycle-contract.js'
 import { sessionRepositoryContract } from './session-repository-contract.js'
 
@@ -23,6 +24,7 @@ const onLocal = async (options = {}) => ({
 })
 sessionRepositoryContract('DynamoDbSessionRepository on DynamoDB Local', onLocal)
 lifecycleContract('DynamoDbSessionRepository on DynamoDB Local', onLocal)
+featuresContract('DynamoDbSessionRepository on DynamoDB Local', onLocal)
 
 describe('DynamoDbSessionRepository: what is really stored', () => {
   it('provisions an on-demand table keyed by id with TTL on expires', async () => {
