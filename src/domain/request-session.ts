@@ -108,7 +108,7 @@ export class RequestSession implements UntypedSession {
 
   set(key: string, value: unknown): void {
     assertDataKey(key)
-    this.#pending.set(key, toStorableValue(value))
+    this.#pending.set(key, toStorableValue(value, key))
     this.#touched = true
   }
 

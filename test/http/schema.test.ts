@@ -19,7 +19,7 @@ async function appWithStored(data: Record<string, unknown>) {
   await repository.create(newStoredSession(await storageKeyFor(id), data, now, { ttlSeconds: 3600, maxAgeSeconds: 86_400 }))
   const warnings: Array<{ message: string; details: Record<string, unknown> }> = []
   const app = new Hono<SessionEnv<Data>>()
-  app.use(sessionMiddleware<Data>({ repository, secret: SECRET, schema: Data, onWarning: (message, details) => warnings.push({ message, details }) }))
+  app.use(sessionMiddleware({ repository, secret: SECRET, schema: Data, onWarning: (message, details) => warnings.push({ message, details }) }))
   app.onError((error, c) => sessionErrorResponse(error, c) ?? c.text('unexpected', 500))
   app.get('/', async (c) => c.json({ user: (await c.var.session.get('user')) ?? null, views: (await c.var.session.get('views')) ?? 0 }))
   app.get('/visit', async (c) => {
