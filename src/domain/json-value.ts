@@ -22,15 +22,17 @@ type JsonItem<T> = Unchecked<T> extends true ? T : T extends undefined ? never :
 export type JsonSafe<T> =
   Unchecked<T> extends true
     ? T
-    : T extends JsonPrimitive | undefined
+    : [T] extends [JsonValue | undefined] // already JSON; also ends the recursion on JsonValue itself
       ? T
-      : T extends (...args: never[]) => unknown
-        ? never
-        : T extends readonly unknown[]
-          ? { [K in keyof T]: JsonItem<T[K]> }
-          : T extends object
-            ? { [K in keyof T]: K extends symbol ? never : JsonSafe<T[K]> }
-            : never
+      : T extends JsonPrimitive | undefined
+        ? T
+        : T extends (...args: never[]) => unknown
+          ? never
+          : T extends readonly unknown[]
+            ? { [K in keyof T]: JsonItem<T[K]> }
+            : T extends object
+              ? { [K in keyof T]: K extends symbol ? never : JsonSafe<T[K]> }
+              : never
 
 /**
  * The constraint on an application's session data type: every value JSON. An
