@@ -10,7 +10,7 @@ class Point {
 }
 class Tagged extends Array<number> {}
 
-const sparse = [1, , 3] // eslint-disable-line no-sparse-arrays
+const sparse = [1, , 3]
 const withExtra = Object.assign([1, 2], { note: 'dropped by JSON' })
 const hidden = Object.defineProperty({ a: 1 }, 'b', { value: 2, enumerable: false })
 const cyclic: Record<string, unknown> = { a: 1 }
