@@ -7,7 +7,7 @@ import { DynamoDbSessionAdmin, type ScanProgress, type SessionSummary } from '..
 import { ConfigError, loadStoreConfig, type StoreConfig } from '../src/server/config.js'
 import { toEpochSeconds } from '../src/domain/session.js'
 import { formatCensus, takeCensus } from './session-census.js'
-import { DynamoDbSessionRepository } from '../src/adapters/dynamodb-session-repository.js'
+import { buildStore } from '../src/server/store.js'
 import { listUser, revokeUser, ttlSecondsFrom, userIdProblem } from './user-sessions.js'
 
 /** DynamoDB's Scan Limit is a 32-bit number; pages are capped at 1 MB anyway. */
@@ -71,11 +71,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   // A Scan page can take longer than a session read; the per-request server deadline is too tight here.
-  const client = createDynamoDbClient({ ...config.dynamodb, timeoutMs: Math.max(config.dynamodb.timeoutMs, 10_000) })
+  const timeoutMs = Math.max(config.dynamodb.timeoutMs, 10_000)
+  const client = createDynamoDbClient({ ...config.dynamodb, timeoutMs })
   const admin = new DynamoDbSessionAdmin({ client, tableName: config.dynamodb.table, pageSize: options.pageSize })
   const progress = progressLine(options.progress || process.stderr.isTTY === true)
   const now = toEpochSeconds(Date.now())
-  const repository = () => new DynamoDbSessionRepository({ client, tableName: config.dynamodb.table, timeoutMs: Math.max(config.dynamodb.timeoutMs, 10_000) })
+  const repository = () => buildStore({ config, connect: () => client, timeoutMs }).repository
   try {
     if (options.command === 'list' && options.user !== undefined) {
       for (const line of await listUser(repository(), options.user, ttlSeconds, now)) console.log(line)

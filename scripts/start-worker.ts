@@ -10,6 +10,7 @@ import { pino } from 'pino'
 import { ConfigError, type Config } from '../src/server/config.js'
 import { prepareWithRetry } from '../src/server/compose.js'
 import { buildStore } from '../src/server/store.js'
+import { createDynamoDbClient } from '../src/server/dynamodb-client.js'
 import { loadWorkerConfig, WORKER_VARIABLES } from '../src/server/worker-config.js'
 import { bundleWorker } from './worker-bundle.js'
 import { COMPATIBILITY_DATE, workerdConfig } from './workerd-config.js'
@@ -30,7 +31,7 @@ function configOrExit(env: NodeJS.ProcessEnv): Config {
 async function prepareTable(config: Config, log: Log): Promise<void> {
   if (config.store !== 'dynamodb') return
   // The same table step as `npm start`, run here because a Worker cannot create tables.
-  const store = buildStore(config)
+  const store = buildStore({ config, connect: () => createDynamoDbClient(config.dynamodb) })
   try {
     await prepareWithRetry(store, log)
   } finally {

@@ -36,8 +36,8 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
   async load(id: string, now: number): Promise<SessionData | null | 'claimed'> {
     const item = await this.#read(id)
     const text = item?.sess?.S
-    // Claimed by another request moments ago (its window is the item's `expires`).
-    if (!text && item?.claimedSess && now < Number(item.expires?.N ?? 0)) return 'claimed'
+    // Claimed (or just migrated) by another request moments ago: its window is the item's `expires`.
+    if (!text && (item?.claimedSess || item?.migrated) && now < Number(item.expires?.N ?? 0)) return 'claimed'
     if (!text) return null
     if (item.expires?.N !== undefined && now >= Number(item.expires.N)) return null
     try {
@@ -53,7 +53,7 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
   /**
    * Moves `sess` aside (`claimedSess`) with a condition that it is still there, so of
    * parallel claimers exactly one succeeds. The claim expires with the item's
-   * `expires` set to `until`.
+   * `expires` set to `until`; the old expiry is kept (`claimedExpires`) for a release.
    */
   async claim(id: string, _now: number, until: number): Promise<boolean> {
     const { client, tableName, timeoutMs } = this.#o
@@ -65,7 +65,12 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
         client.send(
           notRetriedWhenUnknown(new PutItemCommand({
             TableName: tableName,
-            Item: { ...rest, claimedSess: sess, expires: { N: String(until) } } as Record<string, AttributeValue>,
+            Item: {
+              ...rest,
+              claimedSess: sess,
+              ...(rest.expires ? { claimedExpires: rest.expires } : {}),
+              expires: { N: String(until) },
+            } as Record<string, AttributeValue>,
             ConditionExpression: '#sess = :sess',
             ExpressionAttributeNames: { '#sess': 'sess' },
             ExpressionAttributeValues: { ':sess': sess },
@@ -82,12 +87,40 @@ export class ConnectDynamoDbSessionSource implements LegacySessionSource {
 
   async release(id: string): Promise<void> {
     const { client, tableName, timeoutMs } = this.#o
-    const { claimedSess, ...rest } = (await this.#read(id)) ?? {}
+    const { claimedSess, claimedExpires, expires: _claimWindow, ...rest } = (await this.#read(id)) ?? {}
     if (!claimedSess) return
+    const item = { ...rest, sess: claimedSess, ...(claimedExpires ? { expires: claimedExpires } : {}) }
     await guard(() =>
-      client.send(notRetriedWhenUnknown(new PutItemCommand({ TableName: tableName, Item: { ...rest, sess: claimedSess } as Record<string, AttributeValue> })), {
-        abortSignal: AbortSignal.timeout(timeoutMs),
-      }),
+      client.send(
+        notRetriedWhenUnknown(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: item as Record<string, AttributeValue>,
+            // Only the claim this request made is given back.
+            ConditionExpression: 'attribute_exists(claimedSess)',
+          }),
+        ),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      ),
+    ).catch(() => {})
+  }
+
+  async complete(id: string, _now: number): Promise<void> {
+    const { client, tableName, hashKey, prefix, timeoutMs } = this.#o
+    const item = await this.#read(id)
+    if (!item?.claimedSess) return
+    await guard(() =>
+      client.send(
+        notRetriedWhenUnknown(
+          new PutItemCommand({
+            TableName: tableName,
+            // No data, no old expiry: the key, the claim's window, and that it was migrated.
+            Item: { [hashKey]: { S: prefix + id }, expires: item.expires ?? { N: '0' }, migrated: { BOOL: true } },
+            ConditionExpression: 'attribute_exists(claimedSess)',
+          }),
+        ),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      ),
     )
   }
 

@@ -22,8 +22,10 @@ export const ATTR = {
   forward: 'forward',
   /** On a session bound to a user: `{ id, device }`. */
   user: 'user',
-  /** On a user's index item: its sessions, storage key → `{ c: createdAt, m: maxExpires, d: device }`. */
+  /** On a user's index item: its sessions, storage key → `{ c: createdAt, m: maxExpires, d: device, l: lineage }`. */
   sessions: 'sessions',
+  /** On a user's index item: bumped by every change of `sessions` (see dynamodb-user-index.ts). */
+  indexVersion: 'v',
 } as const
 
 /** The TTL attribute: the idle deadline, epoch seconds. */
@@ -74,7 +76,7 @@ export function toItem(s: StoredSession): SessionItem {
     expires: s.expires,
     maxExpires: s.maxExpires,
     version: s.version,
-    ...(s.user ? { user: { id: s.user.id, device: s.user.device } } : {}),
+    ...(s.user ? { user: { id: s.user.id, device: s.user.device, ...(s.user.lineage ? { lineage: s.user.lineage } : {}) } } : {}),
   }
 }
 
@@ -87,8 +89,13 @@ export function fromItem(item: SessionItem): StoredSession {
     expires: Number(item.expires),
     maxExpires: Number(item.maxExpires),
     version: Number(item.version),
-    ...(item.user?.id ? { user: { id: String(item.user.id), device: String(item.user.device ?? '') } } : {}),
+    ...(item.user?.id ? { user: userFrom(item.user) } : {}),
   }
+}
+
+function userFrom(user: SessionUser): SessionUser {
+  const base = { id: String(user.id), device: String(user.device ?? '') }
+  return user.lineage ? { ...base, lineage: String(user.lineage) } : base
 }
 
 /**

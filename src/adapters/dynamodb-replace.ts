@@ -1,70 +1,67 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import type { Replacement } from '../domain/session-repository.js'
 import { ABSENT, assertNotRetired, itemIsLive, LIVE, LIVE_NAMES, namesFor, retirementItem, toItem, UNCHANGED } from './dynamodb-item.js'
 import type { UpdateTarget } from './dynamodb-key-update.js'
-import { indexItems, lostIndexRace, type UserIndexTarget } from './dynamodb-user-index.js'
+import { transact, type CancellationReason } from './dynamodb-transact.js'
+import {
+  dropFromIndex,
+  loginIndexItems,
+  lostIndexRace,
+  renewalIndexItem,
+  withUserIndex,
+  type TransactItem,
+  type UserIndexTarget,
+} from './dynamodb-user-index.js'
+
+type Outcome = 'replaced' | 'changed' | 'gone'
 
 /**
  * Moves a session to a new key in one transaction: the new item is put (its key
  * unused) and the old one overwritten by its retirement marker, on the condition
- * that the old session is live and at the version read. Two items written, one call.
- * The token makes an SDK retry of the same transaction (a lost reply) a no-op.
+ * that the old session is live and at the version read; the user index follows in
+ * the same transaction (see dynamodb-user-index.ts for the conditions it carries).
  */
-export async function replaceSession(
-  target: UpdateTarget,
-  index: UserIndexTarget,
-  replacement: Replacement,
-  now: number,
-): Promise<'replaced' | 'changed' | 'gone'> {
-  for (let round = 0; ; round++) {
-    const outcome = await replaceOnce(target, index, replacement, now)
-    if (outcome !== 'index-raced' || round >= 4) return outcome === 'index-raced' ? 'changed' : outcome
+export async function replaceSession(target: UpdateTarget, index: UserIndexTarget, replacement: Replacement, now: number): Promise<Outcome> {
+  const main: TransactItem[] = [
+    { Put: { TableName: target.table, Item: toItem(replacement.session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') } },
+    {
+      Put: {
+        TableName: target.table,
+        Item: retirementItem(replacement.oldKey, replacement.retirement),
+        ConditionExpression: `${LIVE} AND ${UNCHANGED}`,
+        ExpressionAttributeNames: { ...LIVE_NAMES, ...namesFor('#version') },
+        ExpressionAttributeValues: { ':now': now, ':expected': replacement.expectedVersion },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+  ]
+  const user = replacement.session.user
+  const oldUser = replacement.oldUser
+  if (replacement.kind === 'renewal' || !user) {
+    // The binding continues (or there is none): the new key takes the old one's place in the index.
+    const extra = user ? [await renewalIndexItem(index, replacement.session, replacement.oldKey)] : []
+    const reasons = await transact(target, [...main, ...extra])
+    const outcome = reasons === null ? 'replaced' : mainOutcome(reasons, now)
+    if (outcome === 'replaced' && oldUser && !user) await dropFromIndex(index, oldUser.id, replacement.oldKey)
+    return outcome
   }
+  // A login: a new binding, entered under the user's index lock with the cap enforced.
+  const sameUser = oldUser?.id === user.id
+  const outcome = await withUserIndex<Outcome>(index, user.id, async (read) => {
+    const plan = loginIndexItems(index, read, replacement.session, sameUser ? replacement.oldKey : null, now)
+    if ('trim' in plan) return (await transact(target, plan.trim)) === null ? 'progress' : 'raced'
+    const reasons = await transact(target, [...main, ...plan.items])
+    if (reasons === null) return 'replaced'
+    return lostIndexRace(reasons, main.length) ? 'raced' : mainOutcome(reasons, now)
+  })
+  if (outcome === 'replaced' && oldUser && !sameUser) await dropFromIndex(index, oldUser.id, replacement.oldKey)
+  return outcome
 }
 
-async function replaceOnce(
-  target: UpdateTarget,
-  index: UserIndexTarget,
-  replacement: Replacement,
-  now: number,
-): Promise<'replaced' | 'changed' | 'gone' | 'index-raced'> {
-  const token = crypto.randomUUID()
-  const indexing = await indexItems(index, replacement.session, { key: replacement.oldKey, user: replacement.oldUser }, now)
-  try {
-    await target.send((o) =>
-      target.client.send(
-        new TransactWriteCommand({ ReturnConsumedCapacity: 'TOTAL',
-          ClientRequestToken: token,
-          TransactItems: [
-            { Put: { TableName: target.table, Item: toItem(replacement.session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') } },
-            {
-              Put: {
-                TableName: target.table,
-                Item: retirementItem(replacement.oldKey, replacement.retirement),
-                ConditionExpression: `${LIVE} AND ${UNCHANGED}`,
-                ExpressionAttributeNames: { ...LIVE_NAMES, ...namesFor('#version') },
-                ExpressionAttributeValues: { ':now': now, ':expected': replacement.expectedVersion },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            ...(indexing as NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>),
-          ],
-        }),
-        o,
-      ),
-    )
-    return 'replaced'
-  } catch (error) {
-    const cause = (error as { cause?: unknown }).cause ?? error
-    if (!(cause instanceof TransactionCanceledException)) throw error
-    if (lostIndexRace(cause.CancellationReasons, 2)) return 'index-raced'
-    const old = cause.CancellationReasons?.[1]
-    if (old?.Code !== 'ConditionalCheckFailed') throw error
-    const item = old.Item as Record<string, unknown> | undefined
-    assertNotRetired(item, now)
-    if (!itemIsLive(item, now)) return 'gone'
-    return 'changed'
-  }
+/** Why the move itself failed: the old id was retired (thrown), ended, or changed since it was read. */
+function mainOutcome(reasons: ReadonlyArray<CancellationReason>, now: number): Outcome {
+  if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'changed' // the new key was taken: practically never; try again
+  const old = reasons[1]
+  if (old?.Code !== 'ConditionalCheckFailed') return 'changed' // a racing transaction, or only the index moved
+  assertNotRetired(old.Item, now)
+  return itemIsLive(old.Item, now) ? 'changed' : 'gone'
 }
-

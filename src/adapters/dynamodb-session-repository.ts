@@ -1,21 +1,20 @@
 import {
   ConditionalCheckFailedException,
-  TransactionCanceledException,
-  UpdateItemCommand,
-  type AttributeValue,
   type ConsumedCapacity,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb'
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
-import { SessionConflictError } from '../domain/errors.js'
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { SessionConflictError, SessionUsageError } from '../domain/errors.js'
 import { isLive, type StoredSession } from '../domain/session.js'
-import type { Increment, Replacement, SessionChange, SessionRepository, StoreCost, UserSessionEntry } from '../domain/session-repository.js'
-import { ABSENT, assertNotRetired, fromItem, LIVE, LIVE_NAMES, namesFor, toItem, type SessionItem } from './dynamodb-item.js'
+import type { Increment, Replacement, RevokeSelection, SessionChange, SessionRepository, StoreCost, UserSessionEntry } from '../domain/session-repository.js'
+import { ABSENT, assertNotRetired, ATTR, fromItem, LIVE, LIVE_NAMES, namesFor, toItem, type SessionItem } from './dynamodb-item.js'
 import { replaceSession } from './dynamodb-replace.js'
-import { indexItems, listUserSessions, lostIndexRace, revokeUserSessions, type UserIndexTarget } from './dynamodb-user-index.js'
+import { dropFromIndex, listUserSessions, type UserIndexTarget } from './dynamodb-user-index.js'
+import { createBoundSession, revokeSessions } from './dynamodb-user-sessions.js'
 import { translateError } from './dynamodb-errors.js'
 import { planKeyUpdate, sendKeyUpdate } from './dynamodb-key-update.js'
 import { wholeItemUpdate } from './dynamodb-whole-item-update.js'
+import { incrementOnce, type IncrementTarget } from './dynamodb-increment.js'
 import { notRetriedWhenUnknown } from './dynamodb-retries.js'
 
 export interface DynamoDbSessionRepositoryOptions {
@@ -47,7 +46,7 @@ export type Send = <T>(call: (options: { abortSignal: AbortSignal }) => Promise<
 /**
  * Stores sessions in a DynamoDB table with hash key `id` (string) and TTL on
  * `expires`. Reads are strongly consistent and writes conditional. Calls: load,
- * create, increment and delete are one request each; update is one UpdateItem,
+ * create, increment and end are one request each; update is one UpdateItem,
  * or, for a change too large for one expression, a GetItem and a version-guarded
  * PutItem (retried on a race).
  *
@@ -109,7 +108,7 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   async create(session: StoredSession): Promise<void> {
-    if (session.user) return this.#createIndexed(session)
+    if (session.user) return createBoundSession({ client: this.#client, table: this.#table, send: this.#send }, this.#index, session)
     try {
       await this.#send((o) =>
         this.#client.send(
@@ -125,39 +124,12 @@ export class DynamoDbSessionRepository implements SessionRepository {
     }
   }
 
-  /** A session bound to a user: the session and its user index entry in one transaction (a login without a session before). */
-  async #createIndexed(session: StoredSession): Promise<void> {
-    for (let round = 0; ; round++) {
-      const indexing = await indexItems(this.#index, session, null, session.createdAt)
-      try {
-        await this.#send((o) =>
-          this.#client.send(
-            new TransactWriteCommand({ ReturnConsumedCapacity: 'TOTAL',
-              ClientRequestToken: crypto.randomUUID(),
-              TransactItems: [
-                { Put: { TableName: this.#table, Item: toItem(session), ConditionExpression: ABSENT, ExpressionAttributeNames: namesFor('#id') } },
-                ...(indexing as NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>),
-              ],
-            }),
-            o,
-          ),
-        )
-        return
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause ?? error
-        const reasons = cause instanceof TransactionCanceledException ? cause.CancellationReasons : undefined
-        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') throw new SessionConflictError('a session with this key already exists')
-        if (!lostIndexRace(reasons, 1) || round >= 4) throw error
-      }
-    }
-  }
-
   async listUserSessions(userId: string, now: number): Promise<UserSessionEntry[]> {
     return listUserSessions(this.#index, userId, now)
   }
 
-  async revokeUserSessions(userId: string, keys: readonly string[] | 'all', now: number): Promise<number> {
-    return revokeUserSessions(this.#index, userId, keys, now)
+  async revokeUserSessions(userId: string, which: RevokeSelection, now: number): Promise<number> {
+    return revokeSessions({ client: this.#client, table: this.#table, send: this.#send }, this.#index, userId, which, now)
   }
 
   async update(key: string, change: SessionChange, now: number): Promise<number | null> {
@@ -168,60 +140,48 @@ export class DynamoDbSessionRepository implements SessionRepository {
   }
 
   async increment(key: string, field: string, by: number, expires: number, now: number): Promise<Increment | null> {
-    try {
-      // The busiest call of all, so it skips the document client: its values are a few
-      // numbers, marshalled here, which saves a walk of the input and of the output.
-      const out = await this.#send((o) =>
-        this.#raw.send(
-          notRetriedWhenUnknown(new UpdateItemCommand({ ReturnConsumedCapacity: 'TOTAL',
-            TableName: this.#table,
-            Key: { id: { S: key } },
-            // One atomic request: no read, so parallel visits cannot overwrite each other.
-            // UPDATED_OLD returns the field's old value (absent when this creates it), the old
-            // version and, set to themselves, the absolute deadline and the id's age, without the data.
-            UpdateExpression:
-              'SET #data.#f = if_not_exists(#data.#f, :zero) + :by, #expires = :expiresNew, #maxExpires = #maxExpires, #createdAt = #createdAt ADD #version :one',
-            ConditionExpression: LIVE,
-            ExpressionAttributeNames: { ...LIVE_NAMES, ...namesFor('#data', '#version', '#createdAt'), '#f': field },
-            ExpressionAttributeValues: {
-              ':now': { N: String(now) },
-              ':zero': { N: '0' },
-              ':by': { N: String(by) },
-              ':expiresNew': { N: String(expires) },
-              ':one': { N: '1' },
-            },
-            ReturnValues: 'UPDATED_OLD',
-            // Free when the condition holds; when it fails, tells a retired id from a missing one.
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          })),
-          o,
-        ),
-      )
-      const attributes = out.Attributes
-      const old = attributes?.data?.M?.[field]?.N
-      const previous = old === undefined ? undefined : Number(old)
-      return {
-        value: (previous ?? 0) + by,
-        previous,
-        version: numberOf(attributes?.version) + 1,
-        maxExpires: numberOf(attributes?.maxExpires),
-        createdAt: numberOf(attributes?.createdAt),
-      }
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        assertNotRetired(error.Item, now)
-        return null
-      }
-      throw error
-    }
+    const result = await incrementOnce(this.#incrementTarget, key, field, by, expires, now)
+    if (result === null || result.previous === undefined || Number.isSafeInteger(result.previous)) return result
+    // The field held a fraction: DynamoDB added in decimal, which a double may not match.
+    // Taken back (exactly, in decimal), and refused as memory refuses it.
+    await incrementOnce(this.#incrementTarget, key, field, -by, expires, now)
+    throw new SessionUsageError(`session field "${field}" is not an integer counter`)
+  }
+
+  get #incrementTarget(): IncrementTarget {
+    return { raw: this.#raw, table: this.#table, send: this.#send }
   }
 
   async replace(replacement: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'> {
     return replaceSession({ client: this.#client, table: this.#table, key: replacement.oldKey, send: this.#send }, this.#index, replacement, now)
   }
 
-  async delete(key: string): Promise<void> {
-    await this.#send((o) => this.#client.send(new DeleteCommand({ ReturnConsumedCapacity: 'TOTAL', TableName: this.#table, Key: { id: key } }), o))
+  async end(key: string, now: number): Promise<boolean> {
+    try {
+      const out = await this.#send((o) =>
+        this.#client.send(
+          new DeleteCommand({
+            ReturnConsumedCapacity: 'TOTAL',
+            TableName: this.#table,
+            Key: { id: key },
+            // A retirement marker within its window stays: the caller ends the successor it names.
+            ConditionExpression: 'attribute_not_exists(#r) OR #r <= :now',
+            ExpressionAttributeNames: { '#r': ATTR.retiredUntil },
+            ExpressionAttributeValues: { ':now': now },
+            ReturnValues: 'ALL_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+          o,
+        ),
+      )
+      const old = out.Attributes as SessionItem | undefined
+      if (old?.user?.id) await dropFromIndex(this.#index, old.user.id, key)
+      return old !== undefined && old.version !== undefined && isLive(old, now)
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error
+      assertNotRetired(error.Item, now)
+      return false
+    }
   }
 
   readonly #send: Send = async (call, kind = 'write') => {
@@ -234,8 +194,6 @@ export class DynamoDbSessionRepository implements SessionRepository {
     }
   }
 }
-
-const numberOf = (value: AttributeValue | undefined): number => Number(value?.N)
 
 /** Adds DynamoDB's report of consumed capacity (one table, or several for transactions and batches) to `cost`. */
 function addCost(cost: StoreCost, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined, kind: 'read' | 'write'): void {

@@ -1,7 +1,9 @@
-import { SessionConflictError, SessionRetiredError, SessionUsageError } from '../domain/errors.js'
+import { nextCount } from '../domain/counters.js'
+import { SessionConflictError, SessionRetiredError } from '../domain/errors.js'
 import { sameJson } from '../domain/same-json.js'
-import { isLive, type SessionData, type StoredSession } from '../domain/session.js'
-import type { Increment, Replacement, Retirement, SessionChange, SessionRepository, UserSessionEntry } from '../domain/session-repository.js'
+import { isLive, lineageOf, type SessionData, type StoredSession } from '../domain/session.js'
+import type { Increment, Replacement, Retirement, RevokeSelection, SessionChange, SessionRepository, UserSessionEntry } from '../domain/session-repository.js'
+import { MemoryUserIndex } from './memory-user-index.js'
 
 export interface MemorySessionRepositoryOptions {
   /**
@@ -30,9 +32,7 @@ export class MemorySessionRepository implements SessionRepository {
   readonly #items = new Map<string, StoredSession>()
   /** Keys retired by replace(), until their grace window ends. */
   readonly #retired = new Map<string, Retirement>()
-  /** The user index: user id → keys of the sessions bound to it. */
-  readonly #users = new Map<string, Set<string>>()
-  readonly #maxPerUser: number
+  readonly #users: MemoryUserIndex
   readonly #maxSessions: number
   readonly #sweepInterval: number
   #lastSweep = Number.NEGATIVE_INFINITY
@@ -40,7 +40,7 @@ export class MemorySessionRepository implements SessionRepository {
   constructor(options: MemorySessionRepositoryOptions = {}) {
     this.#maxSessions = Math.max(1, options.maxSessions ?? 10_000)
     this.#sweepInterval = options.sweepIntervalSeconds ?? 60
-    this.#maxPerUser = Math.max(1, options.maxSessionsPerUser ?? 50)
+    this.#users = new MemoryUserIndex(Math.max(1, options.maxSessionsPerUser ?? 50))
   }
 
   async load(key: string, now: number): Promise<StoredSession | null> {
@@ -52,7 +52,7 @@ export class MemorySessionRepository implements SessionRepository {
     this.#sweep(session.createdAt)
     if (this.#items.has(session.key)) throw new SessionConflictError('a session with this key already exists')
     this.#put(structuredClone(session))
-    this.#index(session, null, session.createdAt)
+    if (session.user) this.#endAll(this.#users.login(session, null, session.createdAt))
   }
 
   async update(key: string, change: SessionChange, now: number): Promise<number | null> {
@@ -77,51 +77,57 @@ export class MemorySessionRepository implements SessionRepository {
     const item = this.#live(key, now)
     if (!item) return null
     const previous = Object.hasOwn(item.data, field) ? item.data[field] : undefined
-    if (previous !== undefined && typeof previous !== 'number') {
-      throw new SessionUsageError(`session field "${field}" is not a number`)
-    }
-    const value = (previous ?? 0) + by
+    const value = nextCount(field, previous, by)
     const version = item.version + 1
     const data = Object.fromEntries([...Object.entries(item.data), [field, value]])
     this.#put({ ...item, data, expires, version })
-    return { value, previous, version, maxExpires: item.maxExpires, createdAt: item.createdAt }
+    return { value, previous: previous as number | undefined, version, maxExpires: item.maxExpires, createdAt: item.createdAt }
   }
 
-  async replace({ oldKey, expectedVersion, session, retirement }: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'> {
+  async replace({ kind, oldKey, expectedVersion, session, retirement, oldUser }: Replacement, now: number): Promise<'replaced' | 'changed' | 'gone'> {
     const old = this.#live(oldKey, now)
     if (!old) return 'gone'
     if (old.version !== expectedVersion) return 'changed'
-    if (this.#items.has(session.key)) throw new SessionConflictError('a session with this key already exists')
+    if (this.#items.has(session.key)) return 'changed'
+    const continues = kind === 'renewal' || !session.user
+    // A renewal of a bound session holds only while its user still lists it (a revocation came first otherwise).
+    if (continues && session.user && !this.#users.lists(session.user.id, oldKey)) return 'changed'
     this.#items.delete(oldKey)
     this.#retired.set(oldKey, retirement)
     this.#put(structuredClone(session))
-    this.#index(session, old, now)
+    if (continues && session.user) this.#users.swap(session, oldKey)
+    else if (session.user) this.#endAll(this.#users.login(session, oldUser?.id === session.user.id ? oldKey : null, now))
+    if (oldUser && oldUser.id !== session.user?.id) this.#users.drop(oldUser.id, oldKey)
     return 'replaced'
   }
 
   async listUserSessions(userId: string, now: number): Promise<UserSessionEntry[]> {
     const entries: UserSessionEntry[] = []
-    for (const key of this.#users.get(userId) ?? []) {
+    for (const key of this.#users.keys(userId)) {
       const item = this.#items.get(key)
       if (!item || !isLive(item, now) || item.user?.id !== userId) continue
-      entries.push({ key, createdAt: item.createdAt, expires: item.expires, device: item.user.device })
+      entries.push({ key, createdAt: item.createdAt, expires: item.expires, device: item.user.device, lineage: lineageOf(item) })
     }
     return entries
   }
 
-  async revokeUserSessions(userId: string, keys: readonly string[] | 'all', _now: number): Promise<number> {
-    const owned = this.#users.get(userId) ?? new Set<string>()
-    let ended = 0
-    for (const key of keys === 'all' ? [...owned] : keys.filter((k) => owned.has(k))) {
-      if (this.#items.get(key)?.user?.id === userId) ended++
-      this.#items.delete(key)
-      owned.delete(key)
-    }
-    return ended
+  async revokeUserSessions(userId: string, which: RevokeSelection, now: number): Promise<number> {
+    const ended = this.#users.revoke(userId, which, now)
+    this.#endAll(ended.keys)
+    return ended.count
   }
 
-  async delete(key: string): Promise<void> {
+  async end(key: string, now: number): Promise<boolean> {
+    const retirement = this.#retired.get(key)
+    if (retirement && retirement.until > now) throw new SessionRetiredError(retirement.forward)
+    const item = this.#items.get(key)
     this.#items.delete(key)
+    if (item?.user) this.#users.drop(item.user.id, key)
+    return item !== undefined && isLive(item, now)
+  }
+
+  #endAll(keys: Iterable<string>): void {
+    for (const key of keys) this.#items.delete(key)
   }
 
   /** How many sessions are held, expired ones not yet swept included (for tests and the operator CLI). */
@@ -135,22 +141,6 @@ export class MemorySessionRepository implements SessionRepository {
     for (const oldest of this.#items.keys()) {
       if (this.#items.size <= this.#maxSessions) break
       this.#items.delete(oldest)
-    }
-  }
-
-  /** Keeps the user index current: the new key in, the old one out, the oldest beyond the cap ended. */
-  #index(session: StoredSession, old: StoredSession | null, now: number): void {
-    if (old?.user) this.#users.get(old.user.id)?.delete(old.key)
-    if (!session.user) return
-    const keys = this.#users.get(session.user.id) ?? new Set<string>()
-    this.#users.set(session.user.id, keys)
-    keys.add(session.key)
-    const live = [...keys].map((k) => this.#items.get(k)).filter((item): item is StoredSession => !!item && isLive(item, now))
-    for (const k of keys) if (!live.some((item) => item.key === k)) keys.delete(k)
-    live.sort((a, b) => a.createdAt - b.createdAt)
-    for (const oldest of live.slice(0, Math.max(0, live.length - this.#maxPerUser))) {
-      this.#items.delete(oldest.key)
-      keys.delete(oldest.key)
     }
   }
 

@@ -1,5 +1,5 @@
+import type { RequestState } from './request-state.js'
 import { endsAt } from './session.js'
-import type { Identity } from './session-identity.js'
 
 /** What the client's session credential should become after the request. */
 export type IdentityChange =
@@ -17,28 +17,26 @@ export interface CommitResult {
 }
 
 /**
- * How the request ends for the client: a new or refreshed credential when the
- * session was issued or its deadline moved, an ended one after logout.
+ * How the request ends for the client, derived from the final state: a credential
+ * when the id changed (login, renewal, a followed renewal) or the stored deadline
+ * moved; an ended one after a logout; otherwise nothing.
  */
-export function commitResult(state: {
-  readonly outcome: SessionOutcome
-  readonly identity: Identity | null
-  readonly incomingId: string | null
+export function commitResult(final: {
+  readonly state: RequestState
   readonly ended: boolean
-  /** The credential must be (re)sent: a new id, or a moved deadline. */
-  readonly announce: boolean
+  readonly incomingId: string | null
+  readonly expiryMoved: boolean
+  readonly wasRead: boolean
   readonly now: number
 }): CommitResult {
-  const { outcome, identity, incomingId, now } = state
-  if (state.ended && identity === null) {
-    return { identity: incomingId !== null ? { kind: 'ended' } : { kind: 'unchanged' }, outcome: 'destroyed' }
+  const { state, incomingId, expiryMoved, now } = final
+  const outcome: SessionOutcome = expiryMoved ? (incomingId === null ? 'new' : 'written') : final.wasRead ? 'loaded' : 'untouched'
+  if (state.kind === 'live' && (state.ref.id !== incomingId || expiryMoved)) {
+    const maxAgeSeconds = Math.max(0, endsAt(state.stored) - now)
+    return { identity: { kind: 'issued', id: state.ref.id, maxAgeSeconds }, outcome }
   }
-  if (identity?.stored && state.announce) {
-    const maxAgeSeconds = Math.max(0, endsAt(identity.stored) - now)
-    return {
-      identity: { kind: 'issued', id: identity.id, maxAgeSeconds },
-      outcome: outcome === 'written' && incomingId === null ? 'new' : outcome,
-    }
+  if (final.ended && state.kind !== 'live') {
+    return { identity: incomingId !== null ? { kind: 'ended' } : { kind: 'unchanged' }, outcome: 'destroyed' }
   }
   return { identity: { kind: 'unchanged' }, outcome }
 }

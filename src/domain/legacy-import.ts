@@ -8,6 +8,8 @@ export interface LegacySession {
   load(now: number): Promise<SessionData | null | 'claimed'>
   claim(now: number, until: number): Promise<boolean>
   release(): Promise<void>
+  /** The migration succeeded: nothing of the old session's data may stay behind. */
+  complete(now: number): Promise<void>
   /** Deletes the old session (logout). */
   retire(): Promise<void>
 }
@@ -19,6 +21,8 @@ export interface LegacySession {
  */
 export class LegacyImport {
   #loading: Promise<void> | null = null
+  /** What was brought in, key by key, to tell it from the request's own changes. */
+  readonly #brought = new Map<string, unknown>()
   #imported = false
   #retire = false
   #retired = false
@@ -44,7 +48,9 @@ export class LegacyImport {
           continue
         }
         try {
-          pending.set(key, toStorableValue(value))
+          const storable = toStorableValue(value)
+          pending.set(key, storable)
+          this.#brought.set(key, storable)
         } catch {
           this.#dropped++
         }
@@ -52,6 +58,16 @@ export class LegacyImport {
       this.#imported = true
     })
     return this.#loading
+  }
+
+  /** Whether the pending changes are exactly what was brought in: the request itself changed nothing. */
+  onlyImported(pending: PendingChanges): boolean {
+    if (pending.size !== this.#brought.size) return false
+    for (const key of pending.keys()) {
+      const change = pending.get(key)
+      if (!change || 'removed' in change || !this.#brought.has(key) || change.value !== this.#brought.get(key)) return false
+    }
+    return true
   }
 
   /** Whether old data was brought in. */
@@ -83,9 +99,11 @@ export class LegacyImport {
     await this.legacy.release().catch(() => {})
   }
 
-  /** Its data now lives in a session of ours (the claim stays until it expires). */
-  moved(): void {
-    if (this.#claimed) this.#retired = true
+  /** Its data now lives in a session of ours: the old data is dropped, and only a short marker without data stays for the claim's window. */
+  async complete(now: number): Promise<void> {
+    if (!this.#claimed) return
+    await this.legacy.complete(now)
+    this.#retired = true
   }
 
   /** The visitor logged out: the old session is to be deleted too. */

@@ -18,8 +18,14 @@ export interface LegacySessionSource {
    * failed migration can give it back, and then it is gone.
    */
   claim(id: string, now: number, until: number): Promise<boolean>
-  /** Gives a claimed session back, when the migration that claimed it failed. */
+  /** Gives a claimed session back exactly as it was (data and expiry), when the migration that claimed it failed. */
   release(id: string): Promise<void>
+  /**
+   * The migration succeeded: the old session's data is deleted. What stays until the
+   * claim's window ends is a marker without data, so other first requests with the old
+   * cookie still see 'claimed' (and, retried, join the new session) instead of nothing.
+   */
+  complete(id: string, now: number): Promise<void>
   /** Removes the old session (logout). */
   delete(id: string): Promise<void>
 }

@@ -34,6 +34,11 @@ export class ReadSet {
     return expect
   }
 
+  /** Whether the request read nothing of the stored data. */
+  isEmpty(): boolean {
+    return this.#seen.size === 0 && this.#everything === null
+  }
+
   clear(): void {
     this.#seen.clear()
     this.#everything = null

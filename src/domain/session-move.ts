@@ -1,56 +1,87 @@
-import { SessionConflictError } from './errors.js'
+import { SessionConflictError, SessionRetiredError } from './errors.js'
 import { sealForward } from './forward-pointer.js'
-import { newStoredSession, type SessionPolicy, type StoredSession } from './session.js'
-import type { Identity } from './session-identity.js'
-import { checkedData, type WriteContext } from './session-writes.js'
+import { freshRef, liveState, onCurrentId, type LiveState, type SessionRef } from './request-state.js'
+import { newStoredSession, type SessionPolicy, type SessionUser, type StoredSession } from './session.js'
+import { assertStillAsRead, checkedData, type WriteContext } from './session-writes.js'
 
-/** A session on its way to a new id: on login (regenerate) or on renewal. */
-export interface Move {
-  readonly oldId: string
-  readonly oldKey: string
-  /** The old session as last read; its data is the base of the new one. */
-  carried: StoredSession
-  /** Leave the old id a sealed pointer to the new one (renewal), or nothing (login). */
-  readonly forward: boolean
+/** Rounds of re-reading a session that keeps changing under a login, before answering 409. */
+const MAX_LOGIN_ROUNDS = 5
+/** Rounds of trying to renew a session that keeps changing; then the renewal is left to a later request. */
+const MAX_RENEWAL_ROUNDS = 3
+
+/** The session that continues `carried` under `key`: its own age, the same absolute deadline. */
+function successor(key: string, carried: StoredSession, data: StoredSession['data'], user: SessionUser | undefined, now: number, policy: SessionPolicy): StoredSession {
+  const fresh = { ...newStoredSession(key, data, now, policy), maxExpires: carried.maxExpires }
+  return user ? { ...fresh, user } : fresh
 }
 
-/** Rounds of re-reading a session that keeps changing under a move, before answering 409. */
-const MAX_ROUNDS = 5
-
 /**
- * Moves the carried data, with the request's changes on top, to `identity` (a fresh
- * id) and retires the old id, in one atomic replace. When another request wrote to
- * the old session meanwhile, it is read again and the move retried, so a visit
- * acknowledged on the old id during a login is carried over, never lost. 'gone'
- * when the old session ended meanwhile (a logout): nothing of it is carried.
- * SessionRetiredError when another request moved it first.
+ * login() or regenerate(): moves the session, with the request's changes on top, to
+ * `to` and retires the old id without a successor, in one atomic replace. When another
+ * request wrote meanwhile, the session is read again and the move retried (a visit
+ * acknowledged on the old id is carried over, never lost), unless a key this request
+ * read and writes changed (409). 'gone' when the old session ended meanwhile.
+ * SessionRetiredError when another request moved it first (409, no cookie).
  */
-export async function moveSession(ctx: WriteContext, move: Move, identity: Identity, now: number): Promise<'moved' | 'gone'> {
-  const forward = move.forward ? await sealForward(identity.id, move.oldId) : undefined
-  const retirement = { until: now + ctx.policy.renewGraceSeconds, ...(forward ? { forward } : {}) }
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const data = checkedData(ctx, move.carried.data)
-    // A new id starts its own age (for renewal) but keeps the absolute deadline of the session it continues.
-    const fresh = { ...newStoredSession(identity.key, data, now, ctx.policy), maxExpires: move.carried.maxExpires }
-    const session = ctx.user ? { ...fresh, user: ctx.user } : fresh
-    const oldUser = move.carried.user
-    const outcome = await ctx.repository.replace({ oldKey: move.oldKey, expectedVersion: move.carried.version, session, retirement, oldUser }, now)
+export async function moveSession(ctx: WriteContext, from: LiveState, to: SessionRef, binding: SessionUser | null, now: number): Promise<LiveState | 'gone'> {
+  let carried = from.stored
+  for (let round = 0; round < MAX_LOGIN_ROUNDS; round++) {
+    const session = successor(to.key, carried, checkedData(ctx, carried.data), binding ?? carried.user, now, ctx.policy)
+    const outcome = await ctx.repository.replace(
+      {
+        // A login binds anew; a plain regenerate keeps the binding (and lineage) it had.
+        kind: binding ? 'login' : 'renewal',
+        oldKey: from.ref.key,
+        expectedVersion: carried.version,
+        session,
+        retirement: { until: now + ctx.policy.renewGraceSeconds },
+        oldUser: carried.user,
+      },
+      now,
+    )
     if (outcome === 'replaced') {
-      identity.state = 'read'
-      identity.stored = session
       ctx.pending.clear()
-      return 'moved'
+      return liveState(to, session)
     }
-    const latest = outcome === 'changed' ? await ctx.repository.load(move.oldKey, now) : null
+    const latest = outcome === 'changed' ? await ctx.repository.load(from.ref.key, now) : null
     if (latest === null) return 'gone'
-    move.carried = latest
+    assertStillAsRead(ctx, latest.data)
+    carried = latest
   }
   throw new SessionConflictError('the session kept changing while its id was being replaced')
 }
 
-/** Whether the id is old enough to be replaced; only for a session that is stored and was used. */
-export function renewalDue(identity: Identity | null, policy: SessionPolicy, now: number): boolean {
-  if (policy.renewSeconds <= 0 || !identity?.stored) return false
-  if (identity.state !== 'read' && identity.state !== 'exists') return false
-  return identity.stored.createdAt <= now - policy.renewSeconds
+/** Whether the id is old enough to be replaced. */
+export const renewalDue = (stored: StoredSession, policy: SessionPolicy, now: number): boolean =>
+  policy.renewSeconds > 0 && stored.createdAt <= now - policy.renewSeconds
+
+/**
+ * Renews the id when it is due: the stored session, read afresh, moves to a new id
+ * and the old id points to it for the grace window. A pure identity change (the
+ * request's own writes are already saved). One renewal per due period: the move is
+ * conditioned on the version read, and the successor is not due. When another request
+ * renewed first, the request continues on that successor; when the session keeps
+ * changing, renewal is left to a later request. 'gone' when it ended meanwhile.
+ */
+export async function renewIfDue(ctx: WriteContext, state: LiveState, now: number): Promise<LiveState | 'gone'> {
+  if (!renewalDue(state.stored, ctx.policy, now)) return state
+  let ref = state.ref
+  for (let round = 0; round < MAX_RENEWAL_ROUNDS; round++) {
+    const { ref: current, value: latest } = await onCurrentId(ref, (r) => ctx.repository.load(r.key, now))
+    if (latest === null) return 'gone'
+    if (current.key !== ref.key || !renewalDue(latest, ctx.policy, now)) return liveState(current, latest, latest.data, state.read)
+    ref = current
+    const to = await freshRef()
+    const session = successor(to.key, latest, latest.data, latest.user, now, ctx.policy)
+    const retirement = { until: now + ctx.policy.renewGraceSeconds, forward: await sealForward(to.id, ref.id) }
+    try {
+      const outcome = await ctx.repository.replace({ kind: 'renewal', oldKey: ref.key, expectedVersion: latest.version, session, retirement, oldUser: latest.user }, now)
+      if (outcome === 'replaced') return liveState(to, session, session.data, state.read)
+      if (outcome === 'gone') return 'gone'
+    } catch (error) {
+      // Renewed by another request first: the next round follows its pointer.
+      if (!(error instanceof SessionRetiredError)) throw error
+    }
+  }
+  return state
 }

@@ -20,6 +20,10 @@ export interface SessionChange {
   readonly expectedVersion?: number
 }
 
+/**
+ * What `increment` returns. Counters are integers (see session-values.ts): the field
+ * and the result are safe integers, so every store computes the same value.
+ */
 export interface Increment {
   /** The field's value after this increment. */
   readonly value: number
@@ -40,8 +44,16 @@ export interface Retirement {
   readonly forward?: string
 }
 
-/** Moving a session to a new key in one atomic step. */
+/**
+ * Moving a session to a new key in one atomic step:
+ * - `renewal`: same data, same user; the old key points to the new one; in the user
+ *   index the new key takes the old one's place, only while the old one is listed (a
+ *   revocation that came first wins);
+ * - `login`: the new session is bound to `session.user` (a new lineage); the old key
+ *   is retired without a successor and leaves its user's index; the user's cap holds.
+ */
 export interface Replacement {
+  readonly kind: 'renewal' | 'login'
   readonly oldKey: string
   /** The old session's version as read; the move only happens if nobody wrote since. */
   readonly expectedVersion: number
@@ -59,7 +71,12 @@ export interface UserSessionEntry {
   /** The session's idle deadline now; the last write that moved it was at expires - TTL. */
   readonly expires: number
   readonly device: string
+  /** Stable across renewals: names the device's session for revocation (see SessionUser.lineage). */
+  readonly lineage: string
 }
+
+/** Which of a user's sessions a revocation ends, by lineage: all, all but one, or the ones named. */
+export type RevokeSelection = 'all' | { readonly except: string } | { readonly only: readonly string[] }
 
 /** What the store charged for one request's calls, in its own units (DynamoDB: read and write capacity units). */
 export interface StoreCost {
@@ -73,11 +90,15 @@ export interface StoreCost {
  * for every operation, even while it is still physically stored.
  *
  * Every write is atomic (all of its change or none) and bumps the version by one.
- * A key retired by `replace` within its grace window makes load, update and
- * increment throw SessionRetiredError (with the sealed forward pointer, if any).
+ * A key retired by `replace` within its grace window makes load, update, increment
+ * and end throw SessionRetiredError (with the sealed forward pointer, if any).
+ *
+ * Identity changes follow the lifecycle in session-lifecycle.ts; each is one
+ * conditional write, so two of them racing on one session, or on one user's
+ * sessions, take effect in one order and the loser sees the winner's result.
  *
  * Retries. An adapter may send a call again only when doing so cannot apply it twice:
- * - load and delete are idempotent, and replace carries a request token (DynamoDB:
+ * - load and end are idempotent, and replace and the user-index writes carry a request token (DynamoDB:
  *   ClientRequestToken), so they are retried after any transient failure;
  * - create, update and increment are retried only when the first attempt provably was
  *   not applied (throttled, connection refused). When their outcome is unknown (a lost
@@ -90,7 +111,11 @@ export interface SessionRepository {
   /** The live session under `key`, or null. Strongly consistent. */
   load(key: string, now: number): Promise<StoredSession | null>
 
-  /** Stores a new session. Throws SessionConflictError when the key is already taken. */
+  /**
+   * Stores a new session. Throws SessionConflictError when the key is already taken.
+   * A session bound to a user (a login with nothing stored before) enters the user's
+   * index in the same atomic write, ending the user's oldest sessions beyond the cap.
+   */
   create(session: StoredSession): Promise<void>
 
   /**
@@ -103,10 +128,11 @@ export interface SessionRepository {
   update(key: string, change: SessionChange, now: number): Promise<number | null>
 
   /**
-   * Atomically adds `by` to the number under `field` (absent counts as 0) and
-   * moves the idle deadline to `expires`. Returns the new and the previous value,
-   * or null when there is no live session under `key`. Throws SessionUsageError
-   * when the field holds something other than a number.
+   * Atomically adds `by` (a safe integer) to the integer under `field` (absent counts
+   * as 0) and moves the idle deadline to `expires`. Returns the new and the previous
+   * value, or null when there is no live session under `key`. Throws SessionUsageError,
+   * changing nothing, when the field holds something other than a safe integer or the
+   * result would leave the safe-integer range.
    */
   increment(key: string, field: string, by: number, expires: number, now: number): Promise<Increment | null>
 
@@ -119,20 +145,26 @@ export interface SessionRepository {
 
   /**
    * The live sessions bound to `userId`, read strongly (a login that has answered is
-   * listed). Sessions bound to a user are created and moved with their user index in
-   * the same atomic write (create, replace), so the index is never behind.
+   * listed), and only live ones. Sessions bound to a user are created, moved and ended
+   * with their user index in the same atomic write, so the index is never behind.
    */
   listUserSessions(userId: string, now: number): Promise<UserSessionEntry[]>
 
   /**
-   * Ends sessions of `userId`: the given keys (only those that are the user's), or
-   * 'all'. Every session whose login answered before this call began is ended when it
-   * returns. Returns how many were ended.
+   * Ends sessions of `userId` chosen by lineage. Atomic against renewals: a session
+   * renewed meanwhile is ended under its new key. Every session whose login answered
+   * before this call began, and that the selection names, is ended when it returns.
+   * Returns how many lineages were ended.
    */
-  revokeUserSessions(userId: string, keys: readonly string[] | 'all', now: number): Promise<number>
+  revokeUserSessions(userId: string, which: RevokeSelection, now: number): Promise<number>
 
-  /** Removes the session; removing an absent one is not an error. */
-  delete(key: string): Promise<void>
+  /**
+   * Ends the session under `key` (logout): it is removed, and leaves its user's index.
+   * True when a live session was ended; false when there was none. Throws
+   * SessionRetiredError when the key was moved within its grace window, so the caller
+   * can end the successor the sealed pointer names.
+   */
+  end(key: string, now: number): Promise<boolean>
 
   /**
    * A view of this repository (same store, same connections) that adds what each of

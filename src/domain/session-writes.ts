@@ -1,8 +1,9 @@
-import { SessionTooLargeError } from './errors.js'
+import { SessionConflictError, SessionTooLargeError } from './errors.js'
 import type { PendingChanges } from './pending-changes.js'
 import type { ReadSet } from './read-set.js'
+import { liveState, onCurrentId, type LiveState, type SessionRef } from './request-state.js'
+import { sameJson } from './same-json.js'
 import { needsRefresh, newStoredSession, type SessionData, type SessionPolicy, type SessionUser } from './session.js'
-import type { Identity } from './session-identity.js'
 import type { SessionRepository } from './session-repository.js'
 import { dataSize } from './session-values.js'
 
@@ -12,8 +13,6 @@ export interface WriteContext {
   readonly policy: SessionPolicy
   readonly pending: PendingChanges
   readonly reads: ReadSet
-  /** The user a new session is bound to (a login, or the session it continues). */
-  readonly user: SessionUser | undefined
 }
 
 /** `base` with the pending changes applied; throws SessionTooLargeError past the limit, before any store call. */
@@ -24,46 +23,49 @@ export function checkedData(ctx: WriteContext, base: Readonly<SessionData> | nul
   return data
 }
 
-/** Stores the pending changes as a new session under `identity` (one PutItem). */
-export async function createSession(ctx: WriteContext, identity: Identity, now: number): Promise<void> {
-  const data = checkedData(ctx, null)
-  const fresh = newStoredSession(identity.key, data, now, ctx.policy)
-  const stored = ctx.user ? { ...fresh, user: ctx.user } : fresh
+/** Throws SessionConflictError when a key this request read and now writes no longer holds what it saw in `data`. */
+export function assertStillAsRead(ctx: WriteContext, data: Readonly<SessionData>): void {
+  for (const [key, seen] of ctx.reads.expectationsFor(ctx.pending.keys())) {
+    const now = Object.hasOwn(data, key) ? data[key] : undefined
+    if (!sameJson(now, seen)) throw new SessionConflictError(`session key "${key}" was changed by another request`)
+  }
+}
+
+/** Stores the pending changes as a new session under `ref` (bound to `user`, if given): one create. */
+export async function createSession(ctx: WriteContext, ref: SessionRef, user: SessionUser | undefined, now: number): Promise<LiveState> {
+  const fresh = newStoredSession(ref.key, checkedData(ctx, null), now, ctx.policy)
+  const stored = user ? { ...fresh, user } : fresh
   await ctx.repository.create(stored)
-  identity.state = 'read'
-  identity.stored = stored
   ctx.pending.clear()
+  return liveState(ref, stored)
 }
 
 /**
- * One atomic write of every pending key to the session read as `identity.stored`;
- * a key this request read must still hold what it saw. 'gone' when the session
- * expired or was deleted meanwhile (nothing was written).
+ * One atomic write of every pending key to the live session (on its successor when it
+ * was renewed meanwhile); a key this request read must still hold what it saw. Null
+ * when the session ended meanwhile (nothing was written).
  */
-export async function writeChanges(ctx: WriteContext, identity: Identity, now: number): Promise<'written' | 'gone'> {
-  const snapshot = identity.stored!
-  const data = checkedData(ctx, snapshot.data)
+export async function writeChanges(ctx: WriteContext, state: LiveState, now: number): Promise<LiveState | null> {
+  const data = checkedData(ctx, state.stored.data)
   const expires = now + ctx.policy.ttlSeconds
-  const expect = ctx.reads.expectationsFor(ctx.pending.keys())
-  const version = await ctx.repository.update(identity.key, { ...ctx.pending.toWrites(), expires, expect }, now)
-  if (version === null) return 'gone'
-  identity.stored = { ...snapshot, data, expires, version }
+  const change = { ...ctx.pending.toWrites(), expires, expect: ctx.reads.expectationsFor(ctx.pending.keys()) }
+  const { ref, value: version } = await onCurrentId(state.ref, (r) => ctx.repository.update(r.key, change, now))
+  if (version === null) return null
+  const view = ctx.pending.applyTo(state.view)
   ctx.pending.clear()
-  return 'written'
+  return { ...state, ref, stored: { ...state.stored, key: ref.key, data, expires, version }, view }
 }
 
 /**
- * For a request that only read: pushes the idle deadline forward, once less than the
- * refresh threshold of the TTL is left (one UpdateItem, no condition beyond liveness).
- * True when it moved.
+ * For a request that only read: pushes the idle deadline forward once less than the
+ * refresh threshold of the TTL is left (one update, no condition beyond liveness).
+ * The new state when it moved; null when it did not need to, or the session is gone.
  */
-export async function refreshExpiry(ctx: WriteContext, identity: Identity, now: number): Promise<boolean> {
-  const stored = identity.stored
-  if (identity.state !== 'read' || !stored) return false
-  if (!needsRefresh(stored, now, ctx.policy.ttlSeconds, ctx.policy.refreshThreshold)) return false
+export async function refreshExpiry(ctx: WriteContext, state: LiveState, now: number): Promise<LiveState | null> {
+  const { stored } = state
+  if (!state.read || !needsRefresh(stored, now, ctx.policy.ttlSeconds, ctx.policy.refreshThreshold)) return null
   const expires = now + ctx.policy.ttlSeconds
-  const version = await ctx.repository.update(identity.key, { set: {}, remove: [], expires }, now)
-  if (version === null) return false
-  identity.stored = { ...stored, expires, version }
-  return true
+  const { ref, value: version } = await onCurrentId(state.ref, (r) => ctx.repository.update(r.key, { set: {}, remove: [], expires }, now))
+  if (version === null) return null
+  return { ...state, ref, stored: { ...stored, key: ref.key, expires, version } }
 }

@@ -26,7 +26,16 @@ export interface SessionUser {
   readonly id: string
   /** A short user-agent summary, at most 64 characters. */
   readonly device: string
+  /**
+   * Names the login this session descends from: the storage key the login created. A
+   * renewal keeps it, so a device keeps one handle, and a revocation by handle finds
+   * the renewed session. Absent on sessions stored before lineages existed (the key stands in).
+   */
+  readonly lineage?: string
 }
+
+/** The lineage of a bound session (see SessionUser.lineage). */
+export const lineageOf = (s: Pick<StoredSession, 'key' | 'user'>): string => s.user?.lineage ?? s.key
 
 export interface SessionLifetime {
   /** Idle timeout in seconds. */

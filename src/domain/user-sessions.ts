@@ -18,71 +18,75 @@ export async function deviceSessions(
   repository: SessionRepository,
   policy: SessionPolicy,
   userId: string,
-  currentKey: string | null,
+  currentLineage: string | null,
   now: number,
-): Promise<Array<DeviceSession & { readonly key: string }>> {
+): Promise<Array<DeviceSession & { readonly lineage: string }>> {
   const entries = await repository.listUserSessions(userId, now)
   const sessions = await Promise.all(
     entries.map(async (entry) => ({
-      key: entry.key,
-      handle: await handleFor(entry.key),
+      lineage: entry.lineage,
+      // Named by lineage, so a device keeps its handle across renewals.
+      handle: await handleFor(entry.lineage),
       createdAt: entry.createdAt,
       // The idle deadline is set to "last write + TTL", so the last write is recovered without storing it.
       lastSeenAt: Math.max(entry.createdAt, entry.expires - policy.ttlSeconds),
       userAgent: entry.device,
-      current: entry.key === currentKey,
+      current: entry.lineage === currentLineage,
     })),
   )
   return sessions.sort((a, b) => b.createdAt - a.createdAt)
 }
 
-/** The public part of a listed session (the storage key stays inside). */
-export const withoutKey = ({ key: _key, ...session }: DeviceSession & { readonly key: string }): DeviceSession => session
+/** The public part of a listed session (the lineage, a storage key, stays inside). */
+export const withoutLineage = ({ lineage: _lineage, ...session }: DeviceSession & { readonly lineage: string }): DeviceSession => session
 
 /** What the user-session operations need from the request's session. */
 export interface UserSessionsParts {
   readonly repository: SessionRepository
   readonly policy: SessionPolicy
   readonly nowSeconds: () => number
-  readonly userId: () => Promise<string | null>
-  /** The storage key of this request's session, when it is stored. */
-  readonly currentKey: () => string | null
+  /** The bound user and the lineage of this request's session, or null when it is not bound. */
+  readonly binding: () => Promise<{ readonly userId: string; readonly lineage: string } | null>
   /** Ends this request's session (its cookie too). */
   readonly endCurrent: () => Promise<void>
 }
 
-/** The bound user's sessions: listed, and revoked one, all but this one, or all. Each acts on the store at once. */
+/**
+ * The bound user's sessions: listed, and revoked one, all but this one, or all. Each
+ * acts on the store at once, by lineage, so a session renewed meanwhile is ended
+ * under its new id.
+ */
 export class UserSessions {
   constructor(private readonly parts: UserSessionsParts) {}
 
   async list(): Promise<DeviceSession[]> {
-    return (await this.#listed()).map(withoutKey)
+    const binding = await this.parts.binding()
+    return binding ? (await this.#listed(binding)).map(withoutLineage) : []
   }
 
   async revoke(handle: string): Promise<boolean> {
-    const target = (await this.#listed()).find((s) => s.handle === handle)
+    const binding = await this.parts.binding()
+    if (!binding) return false
+    const target = (await this.#listed(binding)).find((s) => s.handle === handle)
     if (!target) return false
-    await this.parts.repository.revokeUserSessions((await this.parts.userId())!, [target.key], this.parts.nowSeconds())
+    await this.parts.repository.revokeUserSessions(binding.userId, { only: [target.lineage] }, this.parts.nowSeconds())
     if (target.current) await this.parts.endCurrent()
     return true
   }
 
   async revokeOthers(): Promise<void> {
-    const userId = await this.parts.userId()
-    const others = (await this.#listed()).filter((s) => !s.current).map((s) => s.key)
-    if (userId && others.length > 0) await this.parts.repository.revokeUserSessions(userId, others, this.parts.nowSeconds())
+    const binding = await this.parts.binding()
+    if (binding) await this.parts.repository.revokeUserSessions(binding.userId, { except: binding.lineage }, this.parts.nowSeconds())
   }
 
   async revokeAll(): Promise<void> {
-    const userId = await this.parts.userId()
-    if (userId) await this.parts.repository.revokeUserSessions(userId, 'all', this.parts.nowSeconds())
+    const binding = await this.parts.binding()
+    if (binding) await this.parts.repository.revokeUserSessions(binding.userId, 'all', this.parts.nowSeconds())
     await this.parts.endCurrent()
   }
 
-  async #listed() {
-    const userId = await this.parts.userId()
-    if (!userId) return []
-    const { repository, policy, nowSeconds, currentKey } = this.parts
-    return deviceSessions(repository, policy, userId, currentKey(), nowSeconds())
+  #listed(binding: { readonly userId: string; readonly lineage: string }) {
+    const { repository, policy, nowSeconds } = this.parts
+    return deviceSessions(repository, policy, binding.userId, binding.lineage, nowSeconds())
   }
 }

@@ -3,8 +3,8 @@ import { schemaCheck } from '../domain/data-check.js'
 import { LegacyImport } from '../domain/legacy-import.js'
 import type { SessionOutcome } from '../domain/commit-result.js'
 import { RequestSession } from '../domain/request-session.js'
-import { SessionError } from '../domain/errors.js'
 import type { JsonData } from '../domain/json-value.js'
+import { sessionFacade } from '../domain/session-facade.js'
 import type { Session, UntypedSessionData } from '../domain/session-api.js'
 import type { StoreCost } from '../domain/session-repository.js'
 import type { StandardSchema } from '../domain/standard-schema.js'
@@ -103,6 +103,7 @@ export function sessionMiddleware(options: SessionMiddlewareOptions & { readonly
             load: (now) => legacy.source.load(oldId, now),
             claim: (now, until) => legacy.source.claim(oldId, now, until),
             release: () => legacy.source.release(oldId),
+            complete: (now) => legacy.source.complete(oldId, now),
             retire: () => legacy.source.delete(oldId),
           },
           nowSeconds,
@@ -120,14 +121,15 @@ export function sessionMiddleware(options: SessionMiddlewareOptions & { readonly
       device: () => deviceSummary(c.req.header('user-agent')),
       ...(verified ? { incomingKey: verified.key } : {}),
     })
-    c.set('session', unit as unknown as Session)
+    c.set('session', sessionFacade(unit) as unknown as Session)
     c.set('sessionOutcome', 'untouched')
 
     await next()
     if (c.error) {
-      // The handler failed: save nothing of its half-done work. A session error was
-      // answered by its own getResponse() (or by sessionErrorResponse in onError).
-      if (c.error instanceof SessionError) c.set('sessionOutcome', 'failed')
+      // The handler failed: save nothing of its half-done work, and take back what it applied (increments).
+      // A session error was answered by its own getResponse() (or by sessionErrorResponse in onError).
+      await unit.abort()
+      c.set('sessionOutcome', 'failed')
       return
     }
 

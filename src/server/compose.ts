@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.js'
 import { createApp } from './app.js'
 import type { SessionEnv } from '../http/session-middleware.js'
 import { buildStore, type Store } from './store.js'
+import { createDynamoDbClient } from './dynamodb-client.js'
 
 export interface Composition {
   readonly config: Config
@@ -60,7 +61,7 @@ export function buildComposition(config: Config, options: CompositionOptions = {
   if (config.storeDefaulted) {
     logger.warn('SESSION_STORE is not set: sessions are kept in memory and lost on restart (set SESSION_STORE=dynamodb)')
   }
-  const store = buildStore(config)
+  const store = buildStore({ config, connect: () => createDynamoDbClient(config.dynamodb) })
   const app = createApp({
     session: { repository: store.repository, ...config.session, secret: config.session.secrets, legacy: store.legacy },
     readiness: store.readiness,

@@ -1,12 +1,13 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
-import { ConnectDynamoDbSessionSource } from '../adapters/connect-dynamodb-source.js'
-import { createDynamoDbClient } from './dynamodb-client.js'
-import { DynamoDbSessionRepository } from '../adapters/dynamodb-session-repository.js'
-import { ensureSessionTable } from '../adapters/dynamodb-table.js'
-import { MemorySessionRepository } from '../adapters/memory-session-repository.js'
-import type { Config } from './config.js'
-import type { SessionRepository } from '../domain/session-repository.js'
-import type { LegacyOptions } from '../http/session-options.js'
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import {
+  ConnectDynamoDbSessionSource,
+  DynamoDbSessionRepository,
+  ensureSessionTable,
+  MemorySessionRepository,
+  type LegacyOptions,
+  type SessionRepository,
+} from '../index.js'
+import type { Config, StoreConfig } from './config.js'
 
 /** The session store the configuration asks for, plus what the entry points need around it. */
 export interface Store {
@@ -20,48 +21,48 @@ export interface Store {
   close(): void
 }
 
-export function buildStore(config: Config): Store {
+/** What the store is built from: the configuration it reads, and how this runtime reaches DynamoDB. */
+export interface StoreParts {
+  /** The operator CLI reads only the table's part of the configuration: no cap to enforce, no migration. */
+  readonly config: StoreConfig & Partial<Pick<Config, 'maxSessionsPerUser' | 'legacy'>>
+  /** Makes the DynamoDB client: the Node SDK's on a server, one that speaks fetch on a Worker. */
+  readonly connect: () => DynamoDBClient
+  /** A longer per-call deadline than the server's, for the operator CLI's scans. */
+  readonly timeoutMs?: number
+}
+
+/**
+ * The one place a store is built from configuration, for the server, the Worker and
+ * the operator CLI alike, so no entry point can drop a setting.
+ */
+export function buildStore({ config, connect, timeoutMs = config.dynamodb.timeoutMs }: StoreParts): Store {
+  const maxSessionsPerUser = config.maxSessionsPerUser
   if (config.store === 'memory') {
     return {
-      repository: new MemorySessionRepository({ maxSessionsPerUser: config.maxSessionsPerUser }),
+      repository: new MemorySessionRepository({ maxSessionsPerUser }),
       prepare: async () => 'memory store ready',
       readiness: async () => {},
       close: () => {},
     }
   }
-  const client = createDynamoDbClient(config.dynamodb)
-  const tableName = config.dynamodb.table
+  const client = connect()
+  const { table: tableName, consistentReads, createTable } = config.dynamodb
+  const legacy = config.legacy ?? null
   return {
-    repository: new DynamoDbSessionRepository({
-      client,
-      tableName,
-      timeoutMs: config.dynamodb.timeoutMs,
-      consistentReads: config.dynamodb.consistentReads,
-      maxSessionsPerUser: config.maxSessionsPerUser,
-    }),
-    ...(config.legacy
+    repository: new DynamoDbSessionRepository({ client, tableName, timeoutMs, consistentReads, maxSessionsPerUser }),
+    ...(legacy
       ? {
           legacy: {
-            secret: config.legacy.secrets,
-            cookieName: config.legacy.cookieName,
-            acceptUntil: config.legacy.acceptUntil,
-            source: new ConnectDynamoDbSessionSource({
-              client,
-              tableName: config.legacy.table,
-              prefix: config.legacy.prefix,
-              timeoutMs: config.dynamodb.timeoutMs,
-            }),
+            secret: legacy.secrets,
+            cookieName: legacy.cookieName,
+            acceptUntil: legacy.acceptUntil,
+            source: new ConnectDynamoDbSessionSource({ client, tableName: legacy.table, prefix: legacy.prefix, timeoutMs }),
           },
         }
       : {}),
-    prepare: async () => {
-      const outcome = await ensureSessionTable({ client, tableName, create: config.dynamodb.createTable })
-      return `table "${tableName}" ${outcome}`
-    },
+    prepare: async () => `table "${tableName}" ${await ensureSessionTable({ client, tableName, create: createTable })}`,
     readiness: async () => {
-      await client.send(new DescribeTableCommand({ TableName: tableName }), {
-        abortSignal: AbortSignal.timeout(config.dynamodb.timeoutMs),
-      })
+      await client.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: AbortSignal.timeout(timeoutMs) })
     },
     close: () => client.destroy(),
   }

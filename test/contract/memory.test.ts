@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
 import { newStoredSession } from '../../src/domain/session.js'
 import { generateSessionId, storageKeyFor } from '../../src/domain/session-id.js'
+import { lifecycleContract } from './lifecycle-contract.js'
 import { sessionRepositoryContract } from './session-repository-contract.js'
 
-sessionRepositoryContract('MemorySessionRepository', async (options = {}) => ({
-  repository: new MemorySessionRepository(options),
-  cleanup: async () => {},
-}))
+const memory = async (options = {}) => ({ repository: new MemorySessionRepository(options), cleanup: async () => {} })
+sessionRepositoryContract('MemorySessionRepository', memory)
+lifecycleContract('MemorySessionRepository', memory)
 
 describe('MemorySessionRepository limits', () => {
   const lifetime = { ttlSeconds: 60, maxAgeSeconds: 3600 }

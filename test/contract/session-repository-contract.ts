@@ -94,12 +94,12 @@ export function sessionRepositoryContract(name: string, factory: (options?: Cont
       expect((await repository.load(session.key, NOW))!.data).toEqual({ a: 1 })
     })
 
-    it('delete() removes a session, and deleting an absent one is fine', async () => {
+    it('end() removes a live session (true), and ending an absent one is fine (false)', async () => {
       const session = await stored({ a: 1 })
       await repository.create(session)
-      await repository.delete(session.key)
+      expect(await repository.end(session.key, NOW)).toBe(true)
       expect(await repository.load(session.key, NOW)).toBeNull()
-      await expect(repository.delete(session.key)).resolves.toBeUndefined()
+      expect(await repository.end(session.key, NOW)).toBe(false)
     })
 
     it('treats a session past its idle deadline as absent', async () => {
@@ -124,7 +124,7 @@ export function sessionRepositoryContract(name: string, factory: (options?: Cont
       await repository.create(one)
       await repository.create(two)
       await repository.update(one.key, { set: { who: 'uno' }, remove: [], expires: NOW + 10 }, NOW)
-      await repository.delete(two.key)
+      await repository.end(two.key, NOW)
       expect((await repository.load(one.key, NOW))!.data).toEqual({ who: 'uno' })
       expect(await repository.load(two.key, NOW)).toBeNull()
     })
@@ -287,7 +287,7 @@ export function sessionRepositoryContract(name: string, factory: (options?: Cont
         const before = await existingId(repository, { views: 3 })
         const id = await login(repository, alice, before)
         const key = await storageKeyFor(id)
-        expect(await repository.listUserSessions(alice, NOW)).toEqual([{ key, createdAt: NOW, expires: NOW + LIFETIME.ttlSeconds, device: 'Firefox on Linux' }])
+        expect(await repository.listUserSessions(alice, NOW)).toEqual([{ key, createdAt: NOW, expires: NOW + LIFETIME.ttlSeconds, device: 'Firefox on Linux', lineage: key }])
         const unit = unitFor(repository, id)
         expect(await unit.userId()).toBe(alice)
         expect(await unit.get('views')).toBe(3)
@@ -305,8 +305,8 @@ export function sessionRepositoryContract(name: string, factory: (options?: Cont
         const bobs = await login(repository, bob)
         const keys = await Promise.all(ids.map((id) => storageKeyFor(id)))
         expect((await repository.listUserSessions(alice, NOW)).map((s) => s.key).sort()).toEqual([...keys].sort())
-        // Another user's key is not alice's to revoke.
-        expect(await repository.revokeUserSessions(alice, [await storageKeyFor(bobs)], NOW)).toBe(0)
+        // Another user's session is not alice's to revoke.
+        expect(await repository.revokeUserSessions(alice, { only: [await storageKeyFor(bobs)] }, NOW)).toBe(0)
         expect(await repository.load(await storageKeyFor(bobs), NOW)).not.toBeNull()
         // Through a request: revoke by handle, then the others.
         const current = unitFor(repository, ids[0]!)

@@ -51,22 +51,20 @@ describe("DynamoDB calls of a user's sessions, counted against DynamoDB Local", 
     expect(await callsOf(() => second.request('/private'), 200)).toEqual({ UpdateItem: 1 })
   })
 
-  it('revokeUserSessions: one read of the index and a BatchGetItem, one DeleteItem per session, one UpdateItem', async () => {
+  it('revokeUserSessions: one read of the index, then one transaction that takes the sessions out of it and deletes them', async () => {
     const devices = [device(), device(), device()]
     for (const d of devices) await login(d, 'dave')
     calls.reset()
     expect(await repository.revokeUserSessions('dave', 'all', Math.floor(Date.now() / 1000))).toBe(3)
-    expect(calls.snapshot()).toEqual({ BatchGetItem: 1, DeleteItem: 3, GetItem: 1, UpdateItem: 1 })
+    expect(calls.snapshot()).toEqual({ GetItem: 1, TransactWriteItems: 1 })
   })
 
-  it('POST /sessions/revoke-others: the session read and the listing, then revokeUserSessions for the others', async () => {
+  it('POST /sessions/revoke-others: the session read, then revokeUserSessions for the others (index read, one transaction)', async () => {
     const devices = [device(), device(), device()]
     for (const d of devices) await login(d, 'erin')
     expect(await callsOf(() => devices[0]!.request('/sessions/revoke-others', { method: 'POST', headers: json }), 204)).toEqual({
-      BatchGetItem: 2,
-      DeleteItem: 2,
-      GetItem: 3,
-      UpdateItem: 1,
+      GetItem: 2,
+      TransactWriteItems: 1,
     })
   })
 })

@@ -1,7 +1,7 @@
-import type { Replacement, SessionRepository, SessionChange } from '../../src/domain/session-repository.js'
+import type { Replacement, RevokeSelection, SessionRepository, SessionChange } from '../../src/domain/session-repository.js'
 import type { StoredSession } from '../../src/domain/session.js'
 
-export type StoreOperation = 'load' | 'create' | 'update' | 'increment' | 'replace' | 'delete' | 'listUserSessions' | 'revokeUserSessions'
+export type StoreOperation = 'load' | 'create' | 'update' | 'increment' | 'replace' | 'end' | 'listUserSessions' | 'revokeUserSessions'
 
 /** A real repository with every call recorded, to prove which requests reach the store. */
 export class CountingRepository implements SessionRepository {
@@ -42,12 +42,12 @@ export class CountingRepository implements SessionRepository {
     this.calls.push({ op: 'listUserSessions', key: userId })
     return this.inner.listUserSessions(userId, now)
   }
-  revokeUserSessions(userId: string, keys: readonly string[] | 'all', now: number) {
+  revokeUserSessions(userId: string, which: RevokeSelection, now: number) {
     this.calls.push({ op: 'revokeUserSessions', key: userId })
-    return this.inner.revokeUserSessions(userId, keys, now)
+    return this.inner.revokeUserSessions(userId, which, now)
   }
-  delete(key: string) {
-    this.calls.push({ op: 'delete', key })
-    return this.inner.delete(key)
+  end(key: string, now: number) {
+    this.calls.push({ op: 'end', key })
+    return this.inner.end(key, now)
   }
 }

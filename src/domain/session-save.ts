@@ -1,0 +1,85 @@
+import { SessionConflictError } from './errors.js'
+import type { LegacyImport } from './legacy-import.js'
+import { ANONYMOUS, freshRef, onCurrentId, type LiveState, type RequestState, type SessionRef } from './request-state.js'
+import type { SessionUser } from './session.js'
+import { moveSession, renewIfDue } from './session-move.js'
+import { createSession, refreshExpiry, writeChanges, type WriteContext } from './session-writes.js'
+
+/** What the save needs of the request beyond the write context. */
+export interface SaveParts {
+  readonly state: RequestState
+  /** Sessions the request ends (destroy). */
+  readonly toEnd: readonly SessionRef[]
+  readonly legacy: LegacyImport | null
+}
+
+export interface Saved {
+  readonly state: RequestState
+  /** The request's session ended (a logout, or it was ended by another request meanwhile) and no new one took its place. */
+  readonly ended: boolean
+  /** A write moved the stored idle deadline (the cookie's Max-Age must follow). */
+  readonly wrote: boolean
+}
+
+/**
+ * The save, one transition per state of the request (see request-state.ts): ends what
+ * the request ended, then writes, creates or moves, then renews the id when due. Each
+ * step is one conditional store call; retries inside are bounded loops. The caller
+ * has read the session when there are pending changes.
+ */
+export async function saveState(ctx: WriteContext, parts: SaveParts, now: number): Promise<Saved> {
+  // A logout ends the id, or its successor when another request renewed it meanwhile.
+  for (const ref of parts.toEnd) await onCurrentId(ref, (r) => ctx.repository.end(r.key, now))
+  await parts.legacy?.retireIfMarked()
+  const ended = parts.toEnd.length > 0
+  const state = parts.state
+  switch (state.kind) {
+    case 'carried':
+      return { state, ended, wrote: false }
+    case 'anonymous':
+      // Legacy data brought in and nothing else: a read, which leaves the old session where it is.
+      if (ctx.pending.size === 0 || parts.legacy?.onlyImported(ctx.pending)) return { state, ended, wrote: false }
+      return { state: await createNew(ctx, parts.legacy, await freshRef(), undefined, now), ended: false, wrote: true }
+    case 'live':
+      return saveLive(ctx, parts.legacy, state, now)
+    case 'moving': {
+      const moved = state.from ? await moveSession(ctx, state.from, state.to, state.binding, now) : 'gone'
+      if (moved !== 'gone') return { state: moved, ended: false, wrote: true }
+      // Nothing stored, or the old session ended meanwhile: a login still binds, under a new session.
+      if (state.binding || ctx.pending.size > 0) {
+        return { state: await createNew(ctx, parts.legacy, state.to, state.binding ?? undefined, now), ended: false, wrote: true }
+      }
+      return { state: ANONYMOUS, ended: state.from !== null, wrote: false }
+    }
+  }
+}
+
+async function saveLive(ctx: WriteContext, legacy: LegacyImport | null, state: LiveState, now: number): Promise<Saved> {
+  let current: LiveState = state
+  let wrote = false
+  if (ctx.pending.size > 0) {
+    const written = await writeChanges(ctx, state, now)
+    if (written === null) {
+      // Ended or expired while the request worked. Changes built on what it read would
+      // bring the ended session's data back: refused. Blind changes start a new session.
+      if (!ctx.reads.isEmpty()) throw new SessionConflictError('the session ended while this request was using it')
+      return { state: await createNew(ctx, legacy, await freshRef(), undefined, now), ended: false, wrote: true }
+    }
+    current = written
+    wrote = true
+  } else {
+    const refreshed = await refreshExpiry(ctx, state, now)
+    if (refreshed) [current, wrote] = [refreshed, true]
+  }
+  const renewed = await renewIfDue(ctx, current, now)
+  if (renewed === 'gone') return { state: ANONYMOUS, ended: true, wrote }
+  return { state: renewed, ended: false, wrote }
+}
+
+/** A new session under `ref`; a legacy session being migrated is claimed first and retired after. */
+async function createNew(ctx: WriteContext, legacy: LegacyImport | null, ref: SessionRef, user: SessionUser | undefined, now: number): Promise<LiveState> {
+  await legacy?.claim(now, ctx.policy.renewGraceSeconds)
+  const created = await createSession(ctx, ref, user, now)
+  await legacy?.complete(now)
+  return created
+}
