@@ -98,7 +98,7 @@ export class RequestSession {
 
   set(key: string, value: unknown): void {
     assertUserKey(key)
-    this.#pending.set(key, toStorableValue(value))
+    this.#pending.set(key, toStorableValue(value, key))
   }
 
   delete(key: string): void {
@@ -133,13 +133,13 @@ export class RequestSession {
   /** An atomic read-modify-write of one key, applied at once (see key-updates.ts); returns what was stored. */
   async update(key: string, fn: (current: unknown) => unknown): Promise<unknown> {
     assertUserKey(key)
-    const next = (current: unknown) => toStorableValue(fn(structuredClone(current)))
+    const next = (current: unknown) => toStorableValue(fn(structuredClone(current)), key)
     return structuredClone(await this.#applyNow(key, next))
   }
 
   flash(key: string, value: unknown): void {
     assertUserKey(key)
-    this.#pending.set(flashKey(key), toStorableValue(value))
+    this.#pending.set(flashKey(key), toStorableValue(value, key))
   }
 
   /** The flash under `key`, removed as it is read: of parallel requests, one gets it. */

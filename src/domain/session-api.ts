@@ -1,3 +1,4 @@
+import type { JsonData, JsonSafe } from './json-value.js'
 import type { SessionData } from './session.js'
 
 // The session as a request handler sees it, typed by the application's data.
@@ -63,7 +64,7 @@ interface SessionLifecycle {
 }
 
 /** Reads load lazily; writes are saved once, after the handler, all together or not at all. */
-export interface TypedSession<Data> extends SessionLifecycle {
+export interface TypedSession<Data extends JsonData<Data>> extends SessionLifecycle {
   get<K extends DataKey<Data>>(key: K): Promise<Data[K] | undefined>
   /** A copy of all data, with this request's changes applied. */
   all(): Promise<Partial<Data>>
@@ -83,11 +84,12 @@ export interface TypedSession<Data> extends SessionLifecycle {
 export interface UntypedSession extends SessionLifecycle {
   get<T = unknown>(key: string): Promise<T | undefined>
   all(): Promise<SessionData>
-  set(key: string, value: unknown): void
+  /** Any JSON value (see JsonValue); a Date, Map, class instance, NaN… is refused with SessionUsageError. */
+  set<T>(key: string, value: T & JsonSafe<T>): void
   delete(key: string): void
   increment(field: string, by?: number): Promise<number>
   update<T = unknown>(key: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined>
 }
 
 /** `Session<{ views: number; user: string }>` is typed by key; plain `Session` takes any key. */
-export type Session<Data = UntypedSessionData> = string extends keyof Data ? UntypedSession : TypedSession<Data>
+export type Session<Data extends JsonData<Data> = UntypedSessionData> = string extends keyof Data ? UntypedSession : TypedSession<Data>

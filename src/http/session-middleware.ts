@@ -3,20 +3,28 @@ import { schemaCheck } from '../domain/data-check.js'
 import { LegacyImport } from '../domain/legacy-import.js'
 import type { SessionOutcome } from '../domain/commit-result.js'
 import { RequestSession } from '../domain/request-session.js'
+import type { JsonData } from '../domain/json-value.js'
 import { sessionFacade } from '../domain/session-facade.js'
 import type { Session, UntypedSessionData } from '../domain/session-api.js'
 import type { StoreCost } from '../domain/session-repository.js'
+import type { StandardSchema } from '../domain/standard-schema.js'
 import { createCookieSigner } from './cookie-signer.js'
 import { deviceSummary } from './device-summary.js'
 import { createExpressCookieVerifier } from './express-cookie.js'
 import { isSecureRequest } from './request-scheme.js'
 import { cookieHeaderTooLong, cookieNameFor, readCookie, serializeSessionCookie } from './session-cookie.js'
 import { sessionErrorResponse } from './session-errors.js'
-import { resolveOptions, secretList, SESSION_DEFAULTS, type SessionMiddlewareOptions } from './session-options.js'
+import {
+  resolveOptions,
+  secretList,
+  SESSION_DEFAULTS,
+  type SchemaOption,
+  type SessionMiddlewareOptions,
+} from './session-options.js'
 import { VERIFIED_COOKIE_CACHE_ENTRIES, withVerifiedCookieCache } from './verified-cookie-cache.js'
 
 /** Context variables the middleware provides. Type your app with it: `new Hono<SessionEnv<MyData>>()`. */
-export type SessionEnv<Data = UntypedSessionData> = {
+export type SessionEnv<Data extends JsonData<Data> = UntypedSessionData> = {
   Variables: {
     session: Session<Data>
     /** What happened to the session, for request logs. */
@@ -26,21 +34,39 @@ export type SessionEnv<Data = UntypedSessionData> = {
   }
 }
 
+/** What a compile error shows when a schema meets a type argument: a schema's output may not differ from `Data`. */
+type NoTypeArgumentWithSchema = 'with a schema, leave out the type argument: the schema output types the session'
+
+/**
+ * Session middleware with a Standard Schema (zod 4, valibot, arktype…): the session
+ * is typed by the schema's output, so the two cannot disagree. Leave out the type
+ * argument; type the app with the same output.
+ *
+ * @example
+ *   const Data = z.object({ views: z.number().optional() })
+ *   const app = new Hono<SessionEnv<z.output<typeof Data>>>()
+ *   app.use(sessionMiddleware({ repository, secret, schema: Data }))
+ */
+export function sessionMiddleware<Data extends JsonData<Data>, Schema extends StandardSchema<Data>>(
+  options: SessionMiddlewareOptions & SchemaOption<Schema & StandardSchema<Data>>,
+): MiddlewareHandler<SessionEnv<Data>>
 /**
  * Session middleware: reads the signed cookie, gives the handler a lazy
  * `c.var.session`, and saves what changed after the handler, all or nothing.
  * A response whose handler read the session is marked `Cache-Control: private,
- * no-store` with `Vary: Cookie`.
+ * no-store` with `Vary: Cookie`. The type argument types the session's data
+ * (untyped without one); with a `schema`, leave it out.
  *
  * @example
  *   const app = new Hono<SessionEnv<{ views: number }>>()
- *   app.use(sessionMiddleware({ repository: new MemorySessionRepository(), secret: process.env.SESSION_SECRET! }))
+ *   app.use(sessionMiddleware<{ views: number }>({ repository: new MemorySessionRepository(), secret: process.env.SESSION_SECRET! }))
  *   app.get('/', async (c) => c.text(String(await c.var.session.increment('views'))))
  */
-export function sessionMiddleware<Data = UntypedSessionData>(
-  options: SessionMiddlewareOptions<Data>,
-): MiddlewareHandler<SessionEnv<Data>> {
-  const resolved = resolveOptions(options as SessionMiddlewareOptions<never>, options.schema && schemaCheck(options.schema))
+export function sessionMiddleware<Data extends JsonData<Data> = UntypedSessionData>(
+  options: SessionMiddlewareOptions & { readonly schema?: NoTypeArgumentWithSchema },
+): MiddlewareHandler<SessionEnv<Data>>
+export function sessionMiddleware(options: SessionMiddlewareOptions & { readonly schema?: StandardSchema | string }): MiddlewareHandler<SessionEnv> {
+  const resolved = resolveOptions(options, options.schema === undefined ? undefined : schemaCheck(standardSchema(options.schema)))
   const { secrets, cookie: settings, policy, trustProxy, nowSeconds, check } = resolved
   const signer = withVerifiedCookieCache(createCookieSigner(secrets), options.verifiedCookieCacheEntries ?? VERIFIED_COOKIE_CACHE_ENTRIES)
   const warn = options.onWarning
@@ -48,8 +74,10 @@ export function sessionMiddleware<Data = UntypedSessionData>(
     source: options.legacy.source,
     cookieName: options.legacy.cookieName ?? SESSION_DEFAULTS.legacyCookieName,
     acceptUntil: options.legacy.acceptUntil ?? Number.POSITIVE_INFINITY,
-    verifier: createExpressCookieVerifier(secretList(options.legacy.secret)),
+    verifier: createExpressCookieVerifier(secretList(options.legacy.secret, 'legacy.secret')),
   }
+  // express-session's cookie: Path=/, no Domain, whatever ours has.
+  const legacySettings = { ...settings, path: '/', domain: undefined, partitioned: false }
 
   return async function session(c, next) {
     const secure = isSecureRequest(c, trustProxy)
@@ -93,12 +121,13 @@ export function sessionMiddleware<Data = UntypedSessionData>(
       device: () => deviceSummary(c.req.header('user-agent')),
       ...(verified ? { incomingKey: verified.key } : {}),
     })
-    c.set('session', sessionFacade(unit) as unknown as Session<Data>)
+    c.set('session', sessionFacade(unit) as unknown as Session)
     c.set('sessionOutcome', 'untouched')
 
     await next()
     if (c.error) {
       // The handler failed: save nothing of its half-done work, and take back what it applied (increments).
+      // A session error was answered by its own getResponse() (or by sessionErrorResponse in onError).
       await unit.abort()
       c.set('sessionOutcome', 'failed')
       return
@@ -122,7 +151,7 @@ export function sessionMiddleware<Data = UntypedSessionData>(
       warn?.('legacy session values that cannot be stored were dropped', { dropped: legacyImport.dropped })
     }
     if (legacy && unit.legacyRetired) {
-      appendAfterHandler(c, 'Set-Cookie', serializeSessionCookie(legacy.cookieName, '', { maxAgeSeconds: 0, secure, sameSite: settings.sameSite }))
+      appendAfterHandler(c, 'Set-Cookie', serializeSessionCookie(legacy.cookieName, legacySettings, { value: '', maxAgeSeconds: 0, secure }))
     }
     const change = result.identity
     if (change.kind !== 'unchanged') {
@@ -131,7 +160,7 @@ export function sessionMiddleware<Data = UntypedSessionData>(
       const reuse = change.kind === 'issued' && change.id === id && raw !== null && secrets.length === 1
       const value = change.kind === 'issued' ? (reuse ? raw! : await signer.sign(change.id)) : ''
       const maxAgeSeconds = change.kind === 'issued' ? change.maxAgeSeconds : 0
-      appendAfterHandler(c, 'Set-Cookie', serializeSessionCookie(name, value, { maxAgeSeconds, secure, sameSite: settings.sameSite }))
+      appendAfterHandler(c, 'Set-Cookie', serializeSessionCookie(name, settings, { value, maxAgeSeconds, secure }))
     }
     // A response that hands out a credential, or whose body came from the session, is for this browser only.
     if (change.kind !== 'unchanged' || unit.wasRead) {
@@ -139,6 +168,13 @@ export function sessionMiddleware<Data = UntypedSessionData>(
       appendVaryCookie(c)
     }
   }
+}
+
+/** The schema option, checked: zod and valibot schemas are objects, arktype's are functions. */
+function standardSchema(schema: unknown): StandardSchema {
+  const standard = (schema as StandardSchema | null)?.['~standard']
+  if (typeof standard?.validate !== 'function') throw new Error('sessionMiddleware: schema must be a Standard Schema (zod 4, valibot, arktype…)')
+  return schema as StandardSchema
 }
 
 /**

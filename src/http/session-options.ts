@@ -1,10 +1,9 @@
 import type { DataCheck } from '../domain/data-check.js'
 import type { LegacySessionSource } from '../domain/legacy-session-source.js'
 import type { SessionPolicy } from '../domain/session.js'
-import type { UntypedSessionData } from '../domain/session-api.js'
 import type { SessionRepository } from '../domain/session-repository.js'
 import type { StandardSchema } from '../domain/standard-schema.js'
-import type { CookieSettings, SameSite } from './session-cookie.js'
+import { cookieSettings, type CookieSettings, type SameSite } from './session-cookie.js'
 
 // The middleware's options, their defaults and their rules, in one place. The demo
 // server's config imports the defaults and rules from here.
@@ -22,8 +21,7 @@ export const SESSION_DEFAULTS = {
   legacyCookieName: 'connect.sid',
 } as const
 
-/** A cookie name must be an RFC 6265 token. */
-export const COOKIE_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/
+export { COOKIE_NAME_PATTERN } from './session-cookie.js'
 
 /** Shortest secret accepted: 32 characters, so a signing key has at least 128 bits even if hex. */
 export const MIN_SECRET_LENGTH = 32
@@ -41,13 +39,27 @@ export function secretsProblem(secrets: readonly string[]): string | null {
   return null
 }
 
-export interface SessionMiddlewareOptions<Data = UntypedSessionData> {
+export interface SessionMiddlewareOptions {
   readonly repository: SessionRepository
   /** One secret, or several (first signs, all verify). Each at least 32 characters. */
   readonly secret: string | readonly string[]
-  /** Default `sid`; becomes `__Host-sid` over HTTPS. */
+  /**
+   * Default `sid`. Over HTTPS it becomes `__Host-sid` when the cookie has Path=/ and no
+   * Domain (the prefix's rules), else `__Secure-sid`; over plain HTTP it stays `sid`.
+   */
   readonly cookieName?: string
   readonly sameSite?: SameSite
+  /** The cookie's Domain, e.g. `example.com` to share it with subdomains; default none (this host only). */
+  readonly cookieDomain?: string
+  /** The cookie's Path; default `/`. */
+  readonly cookiePath?: string
+  /** Send the cookie with `Partitioned` (CHIPS), for an app embedded in other sites; implies Secure. Default false. */
+  readonly partitioned?: boolean
+  /**
+   * Default true: the cookie carries Max-Age and outlives the browser. False: a
+   * browser-session cookie, with neither Max-Age nor Expires; logging out still expires it.
+   */
+  readonly persistentCookie?: boolean
   /** Idle timeout; default 86400 (one day). */
   readonly ttlSeconds?: number
   /** Absolute lifetime; default 604800 (seven days). */
@@ -76,12 +88,6 @@ export interface SessionMiddlewareOptions<Data = UntypedSessionData> {
   readonly trustProxy?: boolean
   /** Milliseconds since the epoch; for tests. */
   readonly clock?: () => number
-  /**
-   * A Standard Schema (zod 4, valibot, arktype…) for the stored data. Data read from
-   * the store that fails it is treated as no session: the request gets a new one, and
-   * `onWarning` is told why. Never a 500.
-   */
-  readonly schema?: StandardSchema<Data>
   /** Told about recoverable surprises (stored data refused by the schema); default: silent. */
   readonly onWarning?: (message: string, details: Record<string, unknown>) => void
   /**
@@ -89,6 +95,17 @@ export interface SessionMiddlewareOptions<Data = UntypedSessionData> {
    * their data, which moves here (and to our cookie) on the first request.
    */
   readonly legacy?: LegacyOptions
+}
+
+/** The `schema` option; with it, the session's data type is the schema's output. */
+export interface SchemaOption<Schema extends StandardSchema> {
+  /**
+   * A Standard Schema (zod 4, valibot, arktype…) for the stored data. Data read from
+   * the store that fails it is treated as no session: the request gets a new one, and
+   * `onWarning` is told why. Never a 500. The session is typed by the schema's output:
+   * leave out sessionMiddleware's type argument.
+   */
+  readonly schema: Schema
 }
 
 export interface LegacyOptions {
@@ -114,21 +131,24 @@ export interface ResolvedOptions {
   readonly check: DataCheck | undefined
 }
 
-export const secretList = (secret: string | readonly string[]): string[] => (typeof secret === 'string' ? [secret] : [...secret])
+/**
+ * The secrets as a list; throws naming `option` when it is missing or not strings,
+ * since JavaScript callers (and an unset environment variable) can pass anything.
+ */
+export function secretList(secret: unknown, option = 'secret'): string[] {
+  const list: unknown[] = typeof secret === 'string' ? [secret] : Array.isArray(secret) ? [...(secret as unknown[])] : []
+  if (list.length === 0 || list.some((s) => typeof s !== 'string' || s === '')) {
+    throw new Error(`sessionMiddleware: ${option} is required: a non-empty string, or an array of non-empty strings`)
+  }
+  return list as string[]
+}
 
 /** The options with defaults filled in; throws naming the first option that is wrong. */
-export function resolveOptions(options: SessionMiddlewareOptions<never>, check: DataCheck | undefined): ResolvedOptions {
+export function resolveOptions(options: SessionMiddlewareOptions, check: DataCheck | undefined): ResolvedOptions {
   const secrets = secretList(options.secret)
   const problem = secretsProblem(secrets)
-  if (problem) throw new Error(`sessionMiddleware: ${problem}`)
-  const cookie: CookieSettings = {
-    name: options.cookieName ?? SESSION_DEFAULTS.cookieName,
-    sameSite: options.sameSite ?? SESSION_DEFAULTS.sameSite,
-    maxHeaderLength: options.maxCookieHeaderLength ?? SESSION_DEFAULTS.maxCookieHeaderLength,
-  }
-  if (!COOKIE_NAME_PATTERN.test(cookie.name)) {
-    throw new Error("sessionMiddleware: cookieName must be a cookie token (letters, digits, !#$%&'*+-.^_`|~)")
-  }
+  if (problem) throw new Error(`sessionMiddleware: secret: ${problem}`)
+  const cookie: CookieSettings = cookieSettings(options, SESSION_DEFAULTS)
   const policy: SessionPolicy = {
     ttlSeconds: options.ttlSeconds ?? SESSION_DEFAULTS.ttlSeconds,
     maxAgeSeconds: options.maxAgeSeconds ?? SESSION_DEFAULTS.maxAgeSeconds,

@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import { COOKIE_NAME_PATTERN, SESSION_DEFAULTS, secretsProblem } from '../http/session-options.js'
+import { DEVELOPMENT_SECRET, developmentSecretProblem } from './development-secret.js'
 import { parseSecretList } from './secret-list.js'
 
-/** A stable development secret, so cookies survive restarts; refused in production. */
-export const DEVELOPMENT_SECRET = 'development-only-secret-change-me-0123456789'
+export { DEVELOPMENT_SECRET } from './development-secret.js'
 
 const flag = (name: string, fallback: boolean) =>
   z
@@ -99,9 +99,6 @@ const EnvSchema = z
     if (env.NODE_ENV === 'production' && !env.SESSION_STORE) {
       refuse(ctx, 'SESSION_STORE', 'SESSION_STORE is required when NODE_ENV=production (memory or dynamodb)')
     }
-    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-      refuse(ctx, 'SESSION_SECRET', 'SESSION_SECRET is required when NODE_ENV=production')
-    }
     if (env.LEGACY_SESSION_SECRET && env.SESSION_STORE !== 'dynamodb') {
       refuse(ctx, 'LEGACY_SESSION_SECRET', 'LEGACY_SESSION_SECRET (migration from connect-dynamodb) needs SESSION_STORE=dynamodb')
     }
@@ -109,9 +106,9 @@ const EnvSchema = z
       const secrets = parseSecretList(env.SESSION_SECRET)
       const problem = typeof secrets === 'string' ? secrets : secretsProblem(secrets)
       if (problem) refuse(ctx, 'SESSION_SECRET', `SESSION_SECRET: ${problem}`)
-    } else if (env.SESSION_STORE === 'dynamodb' && !env.DYNAMODB_ENDPOINT) {
-      refuse(ctx, 'SESSION_SECRET', 'SESSION_SECRET is required with SESSION_STORE=dynamodb on AWS (no DYNAMODB_ENDPOINT): the built-in development secret is public')
     }
+    const publicSecret = developmentSecretProblem(env)
+    if (publicSecret) refuse(ctx, 'SESSION_SECRET', publicSecret)
     if (env.LEGACY_SESSION_SECRET) {
       const secrets = parseSecretList(env.LEGACY_SESSION_SECRET)
       if (typeof secrets === 'string') refuse(ctx, 'LEGACY_SESSION_SECRET', `LEGACY_SESSION_SECRET: ${secrets}`)
@@ -204,7 +201,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     session: Object.freeze({
       secrets: Object.freeze(secrets),
-      usingDevelopmentSecret: !e.SESSION_SECRET,
+      usingDevelopmentSecret: secrets.includes(DEVELOPMENT_SECRET),
       ttlSeconds: e.SESSION_TTL_SECONDS,
       maxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
       refreshThreshold: e.SESSION_REFRESH_THRESHOLD,

@@ -32,6 +32,16 @@ export interface Arrival {
 }
 
 /**
+ * A stage prefix is used only as one path segment of the characters API Gateway allows
+ * in stage names. The event's paths come from the browser's request line: taken as
+ * they are, `//evil.test/login` would make `//evil.test` the prefix, and every
+ * redirect and link would point at another site.
+ */
+const STAGE_SEGMENT = /^\/[A-Za-z0-9_-]{1,128}$/
+
+const safePrefix = (prefix: string): string => (STAGE_SEGMENT.test(prefix) ? prefix : '')
+
+/**
  * Reads the arrival from the event. `forwardedProto` is the request's
  * X-Forwarded-Proto, which counts for ALB only: an ALB sets it to its
  * listener's protocol, replacing whatever the client sent.
@@ -53,7 +63,7 @@ export function arrivalOf(event: LambdaHttpEvent, forwardedProto: string | null)
   if (typeof event.rawPath === 'string' && context.http !== undefined) {
     // Payload 2.0: an HTTP API, or a function URL (https://<id>.lambda-url.<region>.on.aws).
     // A named stage stays in rawPath (`/prod/private`); the $default stage has none.
-    const stage = context.stage && context.stage !== '$default' ? `/${context.stage}` : ''
+    const stage = context.stage && context.stage !== '$default' ? safePrefix(`/${context.stage}`) : ''
     const staged = stage !== '' && (event.rawPath === stage || event.rawPath.startsWith(`${stage}/`))
     return {
       integration: context.domainName?.endsWith('.on.aws') ? 'function-url' : 'http-api',
@@ -69,7 +79,7 @@ export function arrivalOf(event: LambdaHttpEvent, forwardedProto: string | null)
     const own = event.path
     const browser = context.path
     const prefix = own === '/' ? browser : browser.endsWith(own) ? browser.slice(0, browser.length - own.length) : ''
-    return { integration: 'rest-api', scheme: 'https', basePath: prefix.replace(/\/+$/, ''), routedPrefix: '', manyCookies: true }
+    return { integration: 'rest-api', scheme: 'https', basePath: safePrefix(prefix.replace(/\/+$/, '')), routedPrefix: '', manyCookies: true }
   }
   return { integration: 'other', scheme: 'https', basePath: '', routedPrefix: '', manyCookies: true }
 }

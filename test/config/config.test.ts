@@ -142,6 +142,48 @@ describe('loadConfig', () => {
   })
 })
 
+describe('the built-in development secret, which is public', () => {
+  const AWS_ENDPOINTS = [
+    'https://dynamodb.eu-west-1.amazonaws.com',
+    'https://DynamoDB.EU-WEST-1.AmazonAWS.com',
+    'https://dynamodb.eu-west-1.amazonaws.com.',
+    'https://dynamodb-fips.us-east-1.amazonaws.com',
+    'https://vpce-0a1b2c3d4e5f67890-abcd1234.dynamodb.eu-west-1.vpce.amazonaws.com',
+    'https://dynamodb.cn-north-1.amazonaws.com.cn',
+    'https://dynamodb.us-east-1.api.aws',
+  ]
+
+  it.each(AWS_ENDPOINTS)('is refused as the default with SESSION_STORE=dynamodb and DYNAMODB_ENDPOINT=%s', (endpoint) => {
+    expect(errorOf({ SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: endpoint })).toBe(
+      'SESSION_SECRET is required with a DYNAMODB_ENDPOINT on AWS: the built-in development secret is public',
+    )
+  })
+
+  it.each([
+    [{ SESSION_STORE: 'dynamodb' }, 'SESSION_SECRET is required with SESSION_STORE=dynamodb on AWS (no DYNAMODB_ENDPOINT): the built-in development secret is public'],
+    [{ NODE_ENV: 'production', SESSION_STORE: 'memory' }, 'SESSION_SECRET is required when NODE_ENV=production: the built-in development secret is public'],
+    [{ NODE_ENV: 'production', SESSION_STORE: 'memory', SESSION_SECRET: DEVELOPMENT_SECRET }, 'SESSION_SECRET must not contain the built-in development secret when NODE_ENV=production: it is public'],
+    [{ NODE_ENV: 'production', SESSION_STORE: 'memory', SESSION_SECRET: `${SECRET},${DEVELOPMENT_SECRET}` }, 'SESSION_SECRET must not contain the built-in development secret when NODE_ENV=production: it is public'],
+    [{ SESSION_STORE: 'dynamodb', SESSION_SECRET: DEVELOPMENT_SECRET }, 'SESSION_SECRET must not contain the built-in development secret with SESSION_STORE=dynamodb on AWS (no DYNAMODB_ENDPOINT): it is public'],
+    [{ SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: AWS_ENDPOINTS[4]!, SESSION_SECRET: DEVELOPMENT_SECRET }, 'SESSION_SECRET must not contain the built-in development secret with a DYNAMODB_ENDPOINT on AWS: it is public'],
+  ])('is refused, default or explicit, wherever it would sign real cookies: %j', (env, message) => {
+    expect(errorOf(env as Record<string, string>)).toBe(message)
+  })
+
+  it.each([
+    [{}, true],
+    [{ SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: 'http://localhost:8000' }, true],
+    [{ SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: 'http://dynamodb-local:8000' }, true],
+    [{ SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: 'http://notamazonaws.com:8000' }, true],
+    [{ SESSION_SECRET: DEVELOPMENT_SECRET }, true],
+    // Behind an AWS endpoint with a real secret, or with the memory store, nothing is public.
+    [{ SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: AWS_ENDPOINTS[0]!, SESSION_SECRET: SECRET }, false],
+    [{ SESSION_STORE: 'memory', DYNAMODB_ENDPOINT: AWS_ENDPOINTS[0]! }, true],
+  ])('is accepted for local development, with the warning flag set: %j', (env, usingDevelopmentSecret) => {
+    expect(loadConfig(env).session.usingDevelopmentSecret).toBe(usingDevelopmentSecret)
+  })
+})
+
 describe('SESSION_MAX_PER_USER reaches the store', () => {
   it('the memory store built from the configuration keeps at most that many sessions per user, ending the oldest', async () => {
     const store = buildStore({ config: loadConfig({ SESSION_STORE: 'memory', SESSION_MAX_PER_USER: '2' }), connect: () => { throw new Error('the memory store needs no client') } })

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
@@ -19,7 +19,7 @@ async function appWithStored(data: Record<string, unknown>) {
   await repository.create(newStoredSession(await storageKeyFor(id), data, now, { ttlSeconds: 3600, maxAgeSeconds: 86_400 }))
   const warnings: Array<{ message: string; details: Record<string, unknown> }> = []
   const app = new Hono<SessionEnv<Data>>()
-  app.use(sessionMiddleware<Data>({ repository, secret: SECRET, schema: Data, onWarning: (message, details) => warnings.push({ message, details }) }))
+  app.use(sessionMiddleware({ repository, secret: SECRET, schema: Data, onWarning: (message, details) => warnings.push({ message, details }) }))
   app.onError((error, c) => sessionErrorResponse(error, c) ?? c.text('unexpected', 500))
   app.get('/', async (c) => c.json({ user: (await c.var.session.get('user')) ?? null, views: (await c.var.session.get('views')) ?? 0 }))
   app.get('/visit', async (c) => {
@@ -52,5 +52,24 @@ describe('a Standard Schema (zod 4) over the stored data', () => {
     expect(warnings).toHaveLength(2)
     expect(warnings[0]!.message).toMatch(/failed the schema/)
     expect(String(warnings[0]!.details.reason)).toMatch(/number/i)
+  })
+
+  it('types the session by the schema, so the two cannot disagree (checked by tsc over this file)', async () => {
+    const repository = new MemorySessionRepository()
+    // The trap: a schema that leaves out an optional key of the app's type strips it on every read.
+    const Narrow = z.object({ views: z.number().optional() })
+    type Wide = { views?: number; user?: string }
+    // @ts-expect-error with a schema, the session's type is the schema's output: no type argument beside it
+    sessionMiddleware<Wide>({ repository, secret: SECRET, schema: Narrow })
+    const narrow: MiddlewareHandler<SessionEnv<z.output<typeof Narrow>>> = sessionMiddleware({ repository, secret: SECRET, schema: Narrow })
+    // @ts-expect-error a schema whose output is not JSON (a Date) cannot type a session
+    sessionMiddleware({ repository, secret: SECRET, schema: z.object({ when: z.date() }) })
+    const app = new Hono().use(narrow)
+    app.get('/', async (c) => {
+      // @ts-expect-error `user` is not in the schema, so not in the session
+      await c.var.session.get('user')
+      return c.text(String((await c.var.session.get('views')) ?? 0))
+    })
+    expect(await (await app.request('/')).text()).toBe('0')
   })
 })

@@ -28,6 +28,28 @@ describe('arrivalOf: the stage prefix and scheme a Lambda event came with', () =
     expect(arrivalOf(httpApi(rawPath, stage), null)).toMatchObject({ integration: 'http-api', basePath: prefix, routedPrefix: prefix })
   })
 
+  it.each([
+    // A crafted path would put another site into Location and links: `//evil.test/` is a protocol-relative URL.
+    ['/login', '//evil.test/login'],
+    ['/', '//evil.test/'],
+    ['/login', '/prod/extra/login'],
+    ['/login', '/%2F%2Fevil.test/login'],
+    ['/login', '/../login'],
+    ['/login', '/pr\\od/login'],
+    ['/login', `/${'a'.repeat(129)}/login`],
+  ])('REST API: a prefix that is not one safe path segment is ignored (path %s, requestContext.path %s)', (path, browserPath) => {
+    expect(arrivalOf(rest(path, browserPath), null).basePath).toBe('')
+  })
+
+  it.each(['evil.test/x', '/evil', 'a b', '..'])('HTTP API: a stage %j that is not one safe path segment gives no prefix', (stage) => {
+    expect(arrivalOf(httpApi(`/${stage}/login`, stage), null)).toMatchObject({ basePath: '', routedPrefix: '' })
+  })
+
+  it('REST API: a stage name of letters, digits, - and _ up to 128 characters is a prefix', () => {
+    const stage = `v2_beta-${'s'.repeat(120)}`
+    expect(arrivalOf(rest('/login', `/${stage}/login`), null).basePath).toBe(`/${stage}`)
+  })
+
   it('function URL: https, no prefix', () => {
     const event = { rawPath: '/private', requestContext: { http: {}, stage: '$default', domainName: 'abc.lambda-url.eu-west-1.on.aws' } }
     expect(arrivalOf(event, 'http')).toEqual({ integration: 'function-url', scheme: 'https', basePath: '', routedPrefix: '', manyCookies: true })

@@ -156,3 +156,28 @@ describe.each(INTEGRATIONS)('Lambda behind %s (crafted events, DynamoDB Local)',
     expect((await visitor.send({ path: '/private' })).body).toBe('The /private page has been visited 2 times.')
   })
 })
+
+describe('Lambda behind a REST API, with a crafted requestContext.path', () => {
+  it('never puts a path that is not one safe segment into Location or the page links', async () => {
+    const integration: Integration = 'rest-api'
+    const { origin } = new URL(browserBase(integration))
+    const jar = new CookieJar()
+    const send = async (request: CraftedRequest) => {
+      const event = eventFor(integration, { ...request, cookies: jar.header() ? jar.header().split('; ') : [] }) as { requestContext: { path: string } }
+      // What the browser asked for, as the event reports it: `//evil.test` in front of the route.
+      event.requestContext.path = `//evil.test${request.path}`
+      const answer = answerOf(integration, (await handler(event as never)) as Parameters<typeof answerOf>[1])
+      const headers = new Headers()
+      for (const line of answer.setCookies) headers.append('set-cookie', line)
+      jar.take(new Response(null, { headers }))
+      return answer
+    }
+    const login = await send({ method: 'POST', path: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded', origin }, body: 'user=alice' })
+    expect(login.status, login.body).toBe(303)
+    expect(login.headers.location).toBe('/')
+    const home = await send({ path: '/' })
+    expect(home.body).toContain('Logged in as <strong>alice</strong>')
+    expect(home.body).toContain('href="/private"')
+    expect(home.body).not.toContain('evil.test')
+  })
+})

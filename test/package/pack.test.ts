@@ -65,11 +65,11 @@ describe('the npm package, installed into a fresh Hono app', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }))
 
   it('packs the library alone, installs into a fresh app with one hono and no demo-server package, type-checks and counts 1, 2', async () => {
-    // `npm pack` runs `prepare`, which builds dist/ exactly as a publish would.
+    // `npm pack` runs `prepack`, which builds dist/ exactly as a publish would.
     const packed = await sh('npm', ['pack', '--pack-destination', work, '--json'], ROOT, 150_000)
     const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>
     const paths = info!.files.map((f) => f.path)
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']))
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']))
     expect(paths.filter((p) => /^(test|examples|scripts|bench|node_modules|\.data|dist\/server|src\/server)\//.test(p))).toEqual([])
 
     // A fresh app: the example's app module, and a manifest naming only hono and the tarball.

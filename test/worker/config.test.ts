@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { freePort } from '../../scripts/dynamodb-local.js'
 import { bundleWorker } from '../../scripts/worker-bundle.js'
 import { COMPATIBILITY_DATE, workerdConfig } from '../../scripts/workerd-config.js'
+import { DEVELOPMENT_SECRET } from '../../src/server/config.js'
 import { loadWorkerConfig, WORKER_VARIABLES } from '../../src/server/worker-config.js'
 import { ROOT, spawnChild } from '../support/server-process.js'
 import { SECRET } from '../support/secrets.js'
@@ -88,6 +89,17 @@ describe('loadWorkerConfig', () => {
     const { keys } = loadWorkerConfig({ ...aws, AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'shh', AWS_SESSION_TOKEN: 'tok' })
     expect(keys).toEqual({ accessKeyId: 'AKID', secretAccessKey: 'shh', sessionToken: 'tok' })
     expect(() => loadWorkerConfig({ ...aws, AWS_ACCESS_KEY_ID: 'AKID' })).toThrow(/^AWS_SECRET_ACCESS_KEY is required with AWS_ACCESS_KEY_ID$/)
+  })
+
+  it('refuses the development secret against AWS (an endpoint on amazonaws.com, or none) and in production', () => {
+    const keys = { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'shh' }
+    expect(() => loadWorkerConfig({ ...keys, SESSION_STORE: 'dynamodb' })).toThrow(/^SESSION_SECRET is required with SESSION_STORE=dynamodb on AWS/)
+    expect(() => loadWorkerConfig({ ...keys, SESSION_STORE: 'dynamodb', DYNAMODB_ENDPOINT: 'https://dynamodb.eu-west-1.amazonaws.com' })).toThrow(
+      /^SESSION_SECRET is required with a DYNAMODB_ENDPOINT on AWS/,
+    )
+    expect(() => loadWorkerConfig({ NODE_ENV: 'production', SESSION_STORE: 'memory', SESSION_SECRET: DEVELOPMENT_SECRET })).toThrow(
+      /^SESSION_SECRET must not contain the built-in development secret when NODE_ENV=production: it is public$/,
+    )
   })
 
   it('needs no keys against a local endpoint', () => {
