@@ -34,7 +34,7 @@ interface SessionLifecycle {
    */
   readonly isNew: boolean
   /** Keeps a message for a later request, which reads it once with takeFlash(). Saved with the request. */
-  flash(key: string, value: unknown): void
+  flash<T>(key: string, value: T & JsonSafe<T>): void
   /** The flash message under `key`, removed as it is read: of parallel requests, exactly one gets it. */
   takeFlash<T = unknown>(key: string): Promise<T | undefined>
   /**
@@ -88,7 +88,7 @@ export interface UntypedSession extends SessionLifecycle {
   set<T>(key: string, value: T & JsonSafe<T>): void
   delete(key: string): void
   increment(field: string, by?: number): Promise<number>
-  update<T = unknown>(key: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined>
+  update<T = unknown>(key: string, fn: (current: T | undefined) => (T & JsonSafe<T>) | undefined): Promise<T | undefined>
 }
 
 /** `Session<{ views: number; user: string }>` is typed by key; plain `Session` takes any key. */

@@ -160,7 +160,8 @@ export function sessionMiddleware(options: SessionMiddlewareOptions & { readonly
       const reuse = change.kind === 'issued' && change.id === id && raw !== null && secrets.length === 1
       const value = change.kind === 'issued' ? (reuse ? raw! : await signer.sign(change.id)) : ''
       const maxAgeSeconds = change.kind === 'issued' ? change.maxAgeSeconds : 0
-      appendAfterHandler(c, 'Set-Cookie', serializeSessionCookie(name, settings, { value, maxAgeSeconds, secure }))
+      const persistent = change.kind === 'issued' ? change.persistent : undefined
+      appendAfterHandler(c, 'Set-Cookie', serializeSessionCookie(name, settings, { value, maxAgeSeconds, secure, ...(persistent === undefined ? {} : { persistent }) }))
     }
     // A response that hands out a credential, or whose body came from the session, is for this browser only.
     if (change.kind !== 'unchanged' || unit.wasRead) {
