@@ -30,13 +30,13 @@ export async function updateKey(
   ref: SessionRef,
   key: string,
   start: unknown,
-  next: (current: unknown) => unknown,
+  next: (current: unknown) => unknown | Promise<unknown>,
   expires: number,
   now: number,
 ): Promise<KeyUpdate | null> {
   let current = start
   for (let round = 0; round < MAX_UPDATE_ROUNDS; round++) {
-    const after = next(current)
+    const after = await next(current)
     // Nothing to change (an absent flash taken, an update that keeps the value): no write.
     if (sameJson(after, current)) return { ref, key, before: current, after }
     const change = { set: after === undefined ? {} : { [key]: after }, remove: after === undefined ? [key] : [], expires, expect: new Map([[key, current]]) }

@@ -1,7 +1,7 @@
 import { AppliedWrites } from './applied-writes.js'
 import { commitResult, type CommitResult } from './commit-result.js'
 import { assertIncrementAmount } from './counters.js'
-import type { DataCheck } from './data-check.js'
+import { WriteGuard, type DataCheck, type WriteCheck } from './data-check.js'
 import { SessionUsageError } from './errors.js'
 import { assertUserKey, flashKey, userData } from './internal-keys.js'
 import { updateKey, type KeyUpdate } from './key-updates.js'
@@ -22,6 +22,8 @@ export interface RequestSessionParts {
   readonly legacy?: LegacyImport | null
   /** Checks data read from the store; refused data is treated as no session. */
   readonly check?: DataCheck
+  /** Checks each write (set, delete, update) against the schema; a refused one throws SessionUsageError. */
+  readonly checkWrite?: WriteCheck
   /** Told when stored data was refused by `check`. */
   readonly onInvalidData?: (reason: string) => void
   /** A short summary of the client (e.g. "Firefox on Linux"), kept with a session bound by login(). */
@@ -48,6 +50,7 @@ export class RequestSession {
   readonly #pending = new PendingChanges()
   readonly #reads = new ReadSet()
   readonly #applied = new AppliedWrites()
+  readonly #guard: WriteGuard
   #userSessions: UserSessions | null = null
   /** The stored idle deadline moved during this request, so the cookie's Max-Age must follow. */
   #expiryMoved = false
@@ -64,6 +67,7 @@ export class RequestSession {
     private readonly parts: RequestSessionParts = {},
   ) {
     this.#legacy = parts.legacy ?? null
+    this.#guard = new WriteGuard(parts.checkWrite)
     this.#cursor = new SessionCursor({ ...parts, repository, nowSeconds, incomingId, incomingKey: parts.incomingKey, legacy: this.#legacy, pending: this.#pending, check: parts.check, onInvalidData: parts.onInvalidData })
   }
 
@@ -98,13 +102,22 @@ export class RequestSession {
 
   set(key: string, value: unknown): void {
     assertUserKey(key)
-    this.#pending.set(key, toStorableValue(value, key))
+    this.#change(key, toStorableValue(value, key))
   }
 
   delete(key: string): void {
     assertUserKey(key)
-    this.#pending.remove(key)
+    this.#change(key, undefined)
   }
+
+  /** A change kept for the save (undefined: removal), once the schema, if any, accepts it. */
+  #change(key: string, value: unknown): void {
+    this.#guard.now(this.#known(), key, value)
+    this.#pending.set(key, value)
+  }
+
+  /** The data as far as this request knows it (as stored, when read, with its changes): where the schema checks a write. */
+  #known = (): SessionData => userData(this.#pending.applyTo(this.#cursor.stored?.stored.data ?? null))
 
   async increment(field: string, by = 1): Promise<number> {
     assertUserKey(field)
@@ -133,7 +146,11 @@ export class RequestSession {
   /** An atomic read-modify-write of one key, applied at once (see key-updates.ts); returns what was stored. */
   async update(key: string, fn: (current: unknown) => unknown): Promise<unknown> {
     assertUserKey(key)
-    const next = (current: unknown) => toStorableValue(fn(structuredClone(current)), key)
+    const next = async (current: unknown) => {
+      const value = toStorableValue(fn(structuredClone(current)), key)
+      await this.#guard.awaited(this.#known(), key, value)
+      return value
+    }
     return structuredClone(await this.#applyNow(key, next))
   }
 
@@ -155,7 +172,7 @@ export class RequestSession {
     this.#persistent = persistent
   }
 
-  async #applyNow(key: string, next: (current: unknown) => unknown): Promise<unknown> {
+  async #applyNow(key: string, next: (current: unknown) => unknown | Promise<unknown>): Promise<unknown> {
     this.#wasRead = true
     await this.#cursor.load()
     const s = this.#cursor.state
@@ -174,7 +191,7 @@ export class RequestSession {
     }
     // Not stored yet, or already changed by this request: the change waits for the save.
     const change = this.#pending.get(key)
-    const value = next(change ? ('removed' in change ? undefined : change.value) : this.#cursor.storedValue(key))
+    const value = await next(change ? ('removed' in change ? undefined : change.value) : this.#cursor.storedValue(key))
     this.#pending.set(key, value)
     return value
   }
@@ -194,6 +211,7 @@ export class RequestSession {
     this.#cursor.state = ANONYMOUS
     this.#pending.clear()
     this.#reads.clear()
+    this.#guard.clear()
   }
 
   async login(userId: string): Promise<void> {
@@ -221,6 +239,7 @@ export class RequestSession {
     try {
       // Changes are saved against what is stored: read it first (its size counts, and its deadlines go in the cookie).
       if (this.#pending.size > 0 || this.#persistent !== undefined) await this.#cursor.load()
+      await this.#guard.atSave(userData(this.#cursor.stored?.stored.data ?? {}), this.#known())
       const ctx = { repository: this.repository, policy: this.policy, pending: this.#pending, reads: this.#reads, persistent: this.#persistent }
       const saved = await saveState(ctx, { state: this.#cursor.state, toEnd: this.#toEnd, legacy: this.#legacy }, now)
       this.#cursor.state = saved.state

@@ -4,6 +4,8 @@
 
 export interface StandardSchemaIssue {
   readonly message: string
+  /** Where in the value the issue is: keys, or segments holding a key. Absent: the value as a whole. */
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined
 }
 
 export type StandardSchemaResult<Output> =

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { schemaCheck } from '../domain/data-check.js'
+import { schemaCheck, schemaWriteCheck } from '../domain/data-check.js'
 import { LegacyImport } from '../domain/legacy-import.js'
 import type { SessionOutcome } from '../domain/commit-result.js'
 import { RequestSession } from '../domain/request-session.js'
@@ -66,7 +66,9 @@ export function sessionMiddleware<Data extends JsonData<Data> = UntypedSessionDa
   options: SessionMiddlewareOptions & { readonly schema?: NoTypeArgumentWithSchema },
 ): MiddlewareHandler<SessionEnv<Data>>
 export function sessionMiddleware(options: SessionMiddlewareOptions & { readonly schema?: StandardSchema | string }): MiddlewareHandler<SessionEnv> {
-  const resolved = resolveOptions(options, options.schema === undefined ? undefined : schemaCheck(standardSchema(options.schema)))
+  const schema = options.schema === undefined ? undefined : standardSchema(options.schema)
+  const resolved = resolveOptions(options, schema && schemaCheck(schema))
+  const checkWrite = schema && schemaWriteCheck(schema)
   const { secrets, cookie: settings, policy, trustProxy, nowSeconds, check } = resolved
   const signer = withVerifiedCookieCache(createCookieSigner(secrets), options.verifiedCookieCacheEntries ?? VERIFIED_COOKIE_CACHE_ENTRIES)
   const warn = options.onWarning
@@ -116,6 +118,7 @@ export function sessionMiddleware(options: SessionMiddlewareOptions & { readonly
     const unit = new RequestSession(repository ?? options.repository, policy, nowSeconds, id, {
       legacy: legacyImport,
       check,
+      ...(checkWrite ? { checkWrite } : {}),
       onInvalidData: (reason) => warn?.('stored session data failed the schema; starting a new session', { reason }),
       // Only a login keeps it, so the header is read only then.
       device: () => deviceSummary(c.req.header('user-agent')),

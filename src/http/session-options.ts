@@ -102,8 +102,10 @@ export interface SchemaOption<Schema extends StandardSchema> {
   /**
    * A Standard Schema (zod 4, valibot, arktype…) for the stored data. Data read from
    * the store that fails it is treated as no session: the request gets a new one, and
-   * `onWarning` is told why. Never a 500. The session is typed by the schema's output:
-   * leave out sessionMiddleware's type argument.
+   * `onWarning` is told why. Never a 500. Writes are checked too: a `set`, `delete` or
+   * `update` it refuses throws SessionUsageError (400) naming the key, and nothing of
+   * the request is saved; an asynchronous schema is asked at the save instead. The
+   * session is typed by the schema's output: leave out sessionMiddleware's type argument.
    */
   readonly schema: Schema
 }
