@@ -11,6 +11,7 @@ import type { LegacySessionSource } from '../domain/legacy-session-source.js'
 import type { SessionData } from '../domain/session.js'
 import { notRetriedWhenUnknown } from './dynamodb-retries.js'
 
+/** Options of ConnectDynamoDbSessionSource: where connect-dynamodb kept express-session's sessions. */
 export interface ConnectDynamoDbSourceOptions {
   readonly client: DynamoDBClient
   /** The table connect-dynamodb wrote to (its default is `sessions`). */

@@ -17,6 +17,7 @@ import { wholeItemUpdate } from './dynamodb-whole-item-update.js'
 import { incrementOnce, type IncrementTarget } from './dynamodb-increment.js'
 import { notRetriedWhenUnknown } from './dynamodb-retries.js'
 
+/** Options of DynamoDbSessionRepository: the client and the table are required. */
 export interface DynamoDbSessionRepositoryOptions {
   /** The low-level client; the adapter wraps it in a document client with the marshalling it needs. */
   readonly client: DynamoDBClient

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { ATTR, TTL_ATTRIBUTE } from './dynamodb-item.js'
 
+/** Options of ensureSessionTable(). */
 export interface EnsureTableOptions {
   readonly client: DynamoDBClient
   readonly tableName: string

@@ -5,6 +5,7 @@ import { isLive, lineageOf, type SessionData, type StoredSession } from '../doma
 import type { Increment, Replacement, Retirement, RevokeSelection, SessionChange, SessionRepository, UserSessionEntry } from '../domain/session-repository.js'
 import { MemoryUserIndex } from './memory-user-index.js'
 
+/** Options of MemorySessionRepository; all have defaults. */
 export interface MemorySessionRepositoryOptions {
   /**
    * Most sessions held at once; beyond it the least recently written is dropped.

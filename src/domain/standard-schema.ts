@@ -12,6 +12,7 @@ export type StandardSchemaResult<Output> =
   | { readonly value: Output; readonly issues?: undefined }
   | { readonly issues: readonly StandardSchemaIssue[] }
 
+/** A Standard Schema (standardschema.dev) whose output is `Output`: a zod 4, valibot or arktype schema, or one written by hand. */
 export interface StandardSchema<Output = unknown> {
   readonly '~standard': {
     readonly version: 1

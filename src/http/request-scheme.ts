@@ -12,7 +12,3 @@ export function isSecureRequest(c: Context, trustProxy: boolean): boolean {
   return new URL(c.req.url).protocol === 'https:'
 }
 
-/** The origin the browser used for this request: our host, with the scheme decided as above. */
-export function requestOrigin(c: Context, trustProxy: boolean): string {
-  return `${isSecureRequest(c, trustProxy) ? 'https' : 'http'}://${new URL(c.req.url).host}`
-}

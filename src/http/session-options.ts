@@ -8,6 +8,7 @@ import { cookieSettings, type CookieSettings, type SameSite } from './session-co
 // The middleware's options, their defaults and their rules, in one place. The demo
 // server's config imports the defaults and rules from here.
 
+/** The value each option takes when it is left out. */
 export const SESSION_DEFAULTS = {
   cookieName: 'sid',
   sameSite: 'Lax' as SameSite,
@@ -39,6 +40,7 @@ export function secretsProblem(secrets: readonly string[]): string | null {
   return null
 }
 
+/** What sessionMiddleware() takes: a store and a secret; every other option has a default (SESSION_DEFAULTS). */
 export interface SessionMiddlewareOptions {
   readonly repository: SessionRepository
   /** One secret, or several (first signs, all verify). Each at least 32 characters. */
@@ -110,6 +112,7 @@ export interface SchemaOption<Schema extends StandardSchema> {
   readonly schema: Schema
 }
 
+/** The `legacy` option: how to recognise and read express-session's sessions during a migration. */
 export interface LegacyOptions {
   /** Where the old sessions live, e.g. ConnectDynamoDbSessionSource. */
   readonly source: LegacySessionSource

@@ -6,10 +6,8 @@ import { secureHeaders } from 'hono/secure-headers'
 import { demoRoutes } from './demo-routes.js'
 import { healthRoutes, type ReadinessCheck } from './health-routes.js'
 import { requestLog, type Logger } from './request-log.js'
-import { requestOrigin } from '../http/request-scheme.js'
-import { sessionErrorResponse } from '../http/session-errors.js'
-import { sessionMiddleware, type SessionEnv } from '../http/session-middleware.js'
-import type { SessionMiddlewareOptions } from '../http/session-options.js'
+import { requestOrigin } from './request-origin.js'
+import { sessionErrorResponse, sessionMiddleware, type SessionEnv, type SessionMiddlewareOptions } from '../index.js'
 
 export interface AppOptions {
   readonly session: SessionMiddlewareOptions

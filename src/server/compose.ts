@@ -3,10 +3,9 @@
 // calls composeOrExit() and hands app.fetch to its own server.
 import type { Context, Hono } from 'hono'
 import { pino } from 'pino'
-import { SessionTableMissingError } from '../adapters/dynamodb-table.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createApp } from './app.js'
-import type { SessionEnv } from '../http/session-middleware.js'
+import { SessionTableMissingError, type SessionEnv } from '../index.js'
 import { buildStore, type Store } from './store.js'
 import { createDynamoDbClient } from './dynamodb-client.js'
 

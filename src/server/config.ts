@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { COOKIE_NAME_PATTERN, SESSION_DEFAULTS, secretsProblem } from '../http/session-options.js'
+import { COOKIE_NAME_PATTERN, SESSION_DEFAULTS, secretsProblem } from '../index.js'
 import { DEVELOPMENT_SECRET, developmentSecretProblem } from './development-secret.js'
 import { parseSecretList } from './secret-list.js'
 

@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono'
-import type { DeviceSession } from '../domain/session-api.js'
-import type { SessionEnv } from '../http/session-middleware.js'
+import type { DeviceSession, SessionEnv } from '../index.js'
 import { isForm } from './request-body.js'
 
 /** Longer than any handle the library issues: refused with 404 without a store call. */

@@ -1,7 +1,13 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { NodeHttpHandler } from '@smithy/node-http-handler'
-import { NOT_RETRIED_WHEN_UNKNOWN } from '../adapters/dynamodb-retries.js'
 import type { FinalizeRequestMiddleware, HttpHandlerOptions } from '@smithy/types'
+
+/**
+ * The mark the library's DynamoDB store sets on writes that must not be sent twice when
+ * their outcome is unknown. A registered symbol, so the demo reads it without reaching
+ * into the library's internals.
+ */
+const NOT_RETRIED_WHEN_UNKNOWN = Symbol.for('hono-dynamodb-session.notRetriedWhenUnknown')
 
 export interface DynamoDbClientSettings {
   /** e.g. http://localhost:8000 for DynamoDB Local; absent means AWS itself. */

@@ -1,5 +1,5 @@
 import { html, raw } from 'hono/html'
-import type { DeviceSession } from '../domain/session-api.js'
+import type { DeviceSession } from '../index.js'
 import { HOME_PAGE_STYLE } from './home-page-style.js'
 
 export interface HomePageView {

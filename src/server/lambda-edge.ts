@@ -6,8 +6,7 @@ import type { BoundedStartup } from './bounded-startup.js'
 import type { Composition } from './compose.js'
 import { arrivalOf, routedRequest, type LambdaHttpEvent } from './lambda-arrival.js'
 import { keepSessionCookie } from './single-set-cookie.js'
-import { SessionStoreUnavailableError } from '../domain/errors.js'
-import { sessionErrorResponse } from '../http/session-errors.js'
+import { sessionErrorResponse, SessionStoreUnavailableError } from '../index.js'
 
 /** What hono/aws-lambda passes as the app's env; `basePath` is added for the inner app. */
 export interface LambdaBindings {

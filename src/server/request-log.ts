@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { SessionEnv } from '../http/session-middleware.js'
+import type { SessionEnv } from '../index.js'
 
 /** The part of a pino-style logger the app uses. */
 export interface Logger {

@@ -1,7 +1,7 @@
 // The Cloudflare Workers entry point (workerd): the same demo app as src/server/main.ts.
 // Bundled by scripts/worker-bundle.ts; run locally with `npm run start:worker`.
 import type { ExecutionContext, Hono } from 'hono'
-import type { SessionEnv } from '../http/session-middleware.js'
+import type { SessionEnv } from '../index.js'
 import { ConfigError } from './config.js'
 import { buildWorkerApp } from './worker-app.js'
 import { loadWorkerConfig } from './worker-config.js'

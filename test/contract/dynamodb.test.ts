@@ -4,9 +4,7 @@ import { DynamoDbSessionRepository } from '../../src/adapters/dynamodb-session-r
 import { RequestSession } from '../../src/domain/request-session.js'
 import { storageKeyFor } from '../../src/domain/session-id.js'
 import { freshTable } from '../support/dynamodb.js'
-import { featuresContract } from './features-contract.js'
-import { lifecycleContract } from './lifecycle-contract.js'
-import { sessionRepositoryContract } from './session-repository-contract.js'
+import { sessionRepositoryContract } from '../../src/testing/index.js'
 
 // One table for the contract suite: every test uses random keys, so they cannot collide.
 // No TTL on it, so expired items stay put and the adapter's own expiry checks are what is tested.
@@ -18,13 +16,9 @@ afterAll(async () => {
   await shared.drop()
 })
 
-const onLocal = async (options = {}) => ({
+sessionRepositoryContract('DynamoDbSessionRepository on DynamoDB Local', async (options = {}) => ({
   repository: new DynamoDbSessionRepository({ client: shared.client, tableName: shared.tableName, timeoutMs: 5000, ...options }),
-  cleanup: async () => {},
-})
-sessionRepositoryContract('DynamoDbSessionRepository on DynamoDB Local', onLocal)
-lifecycleContract('DynamoDbSessionRepository on DynamoDB Local', onLocal)
-featuresContract('DynamoDbSessionRepository on DynamoDB Local', onLocal)
+}))
 
 describe('DynamoDbSessionRepository: what is really stored', () => {
   it('provisions an on-demand table keyed by id with TTL on expires', async () => {

@@ -2,15 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
 import { newStoredSession } from '../../src/domain/session.js'
 import { generateSessionId, storageKeyFor } from '../../src/domain/session-id.js'
-import { featuresContract } from './features-contract.js'
-import { lifecycleContract } from './lifecycle-contract.js'
-import { sessionRepositoryContract } from './session-repository-contract.js'
+import { sessionRepositoryContract } from '../../src/testing/index.js'
 
-const memory = async (options = {}) => ({ repository: new MemorySessionRepository(options), cleanup: async () => {} })
-sessionRepositoryContract('MemorySessionRepository', memory)
-lifecycleContract('MemorySessionRepository', memory)
-// With latency, as a network store: parallel requests interleave, so update() meets real conflicts.
-featuresContract('MemorySessionRepository with latencyMs: 1', async (options = {}) => memory({ ...options, latencyMs: 1 }))
+// With latency, as a network store: parallel requests interleave between their reads and
+// their writes, so conditions and update()'s retries meet real conflicts.
+sessionRepositoryContract('MemorySessionRepository with latencyMs: 1', async (options = {}) => ({
+  repository: new MemorySessionRepository({ ...options, latencyMs: 1 }),
+}))
 
 describe('MemorySessionRepository limits', () => {
   const lifetime = { ttlSeconds: 60, maxAgeSeconds: 3600 }

@@ -4,7 +4,7 @@ import { SessionConflictError, SessionRetiredError, SessionTooLargeError, Sessio
 import { RequestSession } from '../../src/domain/request-session.js'
 import { newStoredSession, type SessionData, type SessionPolicy } from '../../src/domain/session.js'
 import { generateSessionId, storageKeyFor } from '../../src/domain/session-id.js'
-import { CountingRepository, type StoreOperation } from '../support/counting-repository.js'
+import { CountingRepository, type StoreOperation } from '../../src/testing/counting-repository.js'
 
 const NOW = 1_900_000_000
 const POLICY: SessionPolicy = { ttlSeconds: 3600, maxAgeSeconds: 86_400, refreshThreshold: 0.5, maxBytes: 10_000, renewSeconds: 0, renewGraceSeconds: 30 }

@@ -99,7 +99,10 @@ describe('the npm package, installed into a fresh Hono app', () => {
     expect(honos.size).toBe(1)
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/hono-dynamodb-session/package.json'), 'utf8'))
     expect(manifest.dependencies ?? {}).toEqual({})
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', 'hono'])
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', 'hono', 'vitest'])
+    // vitest only for the contract suite (hono-dynamodb-session/testing): never installed for the app.
+    expect(manifest.peerDependenciesMeta).toEqual({ vitest: { optional: true } })
+    expect(all.filter((p) => p.name === 'vitest')).toEqual([])
 
     writeFileSync(join(app, 'src/type-checks.ts'), TYPE_CHECKS)
     await sh(process.execPath, [TSC, '-p', '.', '--typeRoots', join(ROOT, 'node_modules/@types')], app, 120_000)

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/server/config.js'
 import { createApp } from '../../src/server/app.js'
 import { testApp } from '../support/app.js'
 import { CookieJar, cookieAttributes } from '../support/cookie-jar.js'
-import { CountingRepository } from '../support/counting-repository.js'
+import { CountingRepository } from '../../src/testing/counting-repository.js'
 import { NEW_SECRET } from '../support/secrets.js'
 import { jsonHeaders } from './cookies.js'
 

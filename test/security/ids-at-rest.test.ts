@@ -5,7 +5,7 @@ import { testApp } from '../support/app.js'
 import { SECRET } from '../support/secrets.js'
 import { CookieJar } from '../support/cookie-jar.js'
 import { freshTable } from '../support/dynamodb.js'
-import { CountingRepository } from '../support/counting-repository.js'
+import { CountingRepository } from '../../src/testing/counting-repository.js'
 import { expectedKeyFor, idOf, jsonHeaders, signedWith } from './cookies.js'
 
 type Client = ReturnType<ReturnType<typeof testApp>['client']>

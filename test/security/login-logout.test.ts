@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MemorySessionRepository } from '../../src/adapters/memory-session-repository.js'
 import { testApp } from '../support/app.js'
 import { CookieJar, cookieAttributes } from '../support/cookie-jar.js'
-import { CountingRepository } from '../support/counting-repository.js'
+import { CountingRepository } from '../../src/testing/counting-repository.js'
 import { expectedKeyFor, formHeaders, idOf, jsonHeaders } from './cookies.js'
 import { describeEachStore } from '../support/stores.js'
 

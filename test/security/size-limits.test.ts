@@ -7,7 +7,7 @@ import { sessionMiddleware, type SessionEnv } from '../../src/http/session-middl
 import { SESSION_DEFAULTS } from '../../src/http/session-options.js'
 import { testApp } from '../support/app.js'
 import { CookieJar, cookieClient } from '../support/cookie-jar.js'
-import { CountingRepository } from '../support/counting-repository.js'
+import { CountingRepository } from '../../src/testing/counting-repository.js'
 import { SECRET } from '../support/secrets.js'
 import { expectedKeyFor, idOf } from './cookies.js'
 import { describeEachStore } from '../support/stores.js'

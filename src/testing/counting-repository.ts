@@ -1,5 +1,5 @@
-import type { Replacement, RevokeSelection, SessionRepository, SessionChange } from '../../src/domain/session-repository.js'
-import type { StoredSession } from '../../src/domain/session.js'
+import type { Replacement, RevokeSelection, SessionRepository, SessionChange } from '../domain/session-repository.js'
+import type { StoredSession } from '../domain/session.js'
 
 export type StoreOperation = 'load' | 'create' | 'update' | 'increment' | 'replace' | 'end' | 'listUserSessions' | 'revokeUserSessions'
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { RequestSession } from '../../src/domain/request-session.js'
-import type { SessionPolicy } from '../../src/domain/session.js'
-import { storageKeyFor } from '../../src/domain/session-id.js'
-import type { SessionRepository } from '../../src/domain/session-repository.js'
-import { CountingRepository } from '../support/counting-repository.js'
-import type { ContractOptions, ContractSubject } from './session-repository-contract.js'
+import { RequestSession } from '../domain/request-session.js'
+import type { SessionPolicy } from '../domain/session.js'
+import { storageKeyFor } from '../domain/session-id.js'
+import type { SessionRepository } from '../domain/session-repository.js'
+import { CountingRepository } from './counting-repository.js'
+import { releasedAfterEach, type ContractFactory } from './contract-support.js'
 
 // update(), flash messages and the per-session cookie choice, through requests, on
 // every store: each one's concurrency promise counted against what is stored.
@@ -19,10 +19,11 @@ async function visit<T>(repo: SessionRepository, id: string | null, work: (unit:
   return { value, identity, id: identity.kind === 'issued' ? identity.id : id }
 }
 
-export function featuresContract(name: string, factory: (options?: ContractOptions) => Promise<ContractSubject>): void {
+export function featuresContract(name: string, factory: ContractFactory): void {
   describe(`update, flash and cookie choice: ${name}`, () => {
+    const make = releasedAfterEach(factory)
     it('update(): six parallel add-to-cart requests all succeed, and the cart holds all six', async () => {
-      const { repository } = await factory()
+      const { repository } = await make()
       const { id } = await visit(repository, null, (u) => u.set('cart', []))
       const results = await Promise.allSettled(
         Array.from({ length: 6 }, (_, i) => visit(repository, id, (u) => u.update('cart', (cart) => [...((cart as string[]) ?? []), `item-${i}`]))),
@@ -33,7 +34,7 @@ export function featuresContract(name: string, factory: (options?: ContractOptio
     })
 
     it('update(): returns what is stored, removes with undefined, and is taken back when the request fails', async () => {
-      const { repository } = await factory()
+      const { repository } = await make()
       const { id } = await visit(repository, null, (u) => u.set('n', 1))
       expect((await visit(repository, id, (u) => u.update('n', (n) => (n as number) * 10))).value).toBe(10)
       const failing = new RequestSession(repository, POLICY, () => NOW, id)
@@ -45,7 +46,7 @@ export function featuresContract(name: string, factory: (options?: ContractOptio
     })
 
     it('a flash is read once: the next request takes it, later ones find nothing, and it never shows in all()', async () => {
-      const { repository } = await factory()
+      const { repository } = await make()
       const { id } = await visit(repository, null, (u) => u.flash('notice', 'Saved!'))
       expect((await visit(repository, id, (u) => u.all())).value).toEqual({})
       expect((await visit(repository, id, (u) => u.takeFlash('notice'))).value).toBe('Saved!')
@@ -53,14 +54,14 @@ export function featuresContract(name: string, factory: (options?: ContractOptio
     })
 
     it('parallel requests taking one flash: exactly one gets it', async () => {
-      const { repository } = await factory()
+      const { repository } = await make()
       const { id } = await visit(repository, null, (u) => u.flash('notice', { text: 'Welcome back' }))
       const taken = await Promise.all(Array.from({ length: 8 }, () => visit(repository, id, (u) => u.takeFlash('notice'))))
       expect(taken.filter((t) => t.value !== undefined).map((t) => t.value)).toEqual([{ text: 'Welcome back' }])
     })
 
     it('a request that does not touch flashes pays no extra call: a counting visit is one increment', async () => {
-      const { repository: inner } = await factory()
+      const { repository: inner } = await make()
       const { id } = await visit(inner, null, (u) => u.flash('notice', 'hi'))
       const counting = new CountingRepository(inner)
       await visit(counting, id, (u) => u.increment('views'))
@@ -68,7 +69,7 @@ export function featuresContract(name: string, factory: (options?: ContractOptio
     })
 
     it('setPersistent(false) holds for the session: later visits, even increment-only ones, keep a browser-session cookie', async () => {
-      const { repository } = await factory()
+      const { repository } = await make()
       const first = await visit(repository, null, (u) => {
         u.setPersistent(false)
         return u.increment('views')

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { SessionConflictError, SessionRetiredError, SessionUsageError } from '../../src/domain/errors.js'
-import { RequestSession } from '../../src/domain/request-session.js'
-import type { SessionPolicy } from '../../src/domain/session.js'
-import { handleFor } from '../../src/domain/session-handle.js'
-import { storageKeyFor } from '../../src/domain/session-id.js'
-import type { SessionRepository } from '../../src/domain/session-repository.js'
-import type { ContractOptions, ContractSubject } from './session-repository-contract.js'
+import { SessionConflictError, SessionRetiredError, SessionUsageError } from '../domain/errors.js'
+import { RequestSession } from '../domain/request-session.js'
+import type { SessionPolicy } from '../domain/session.js'
+import { handleFor } from '../domain/session-handle.js'
+import { storageKeyFor } from '../domain/session-id.js'
+import type { SessionRepository } from '../domain/session-repository.js'
+import { releasedAfterEach, type ContractFactory } from './contract-support.js'
 
 // The identity lifecycle (src/domain/session-lifecycle.ts) as the port must enforce it:
 // each case is one of the defects two identity changes used to produce together.
@@ -27,10 +27,11 @@ async function visit<T>(repo: SessionRepository, id: string | null, at: number, 
 const login = async (repo: SessionRepository, userId: string, at = NOW) => (await visit(repo, null, at, (u) => u.login(userId))).id!
 const count = (repo: SessionRepository, id: string | null, at: number) => visit(repo, id, at, (u) => u.get('n'))
 
-export function lifecycleContract(name: string, factory: (options?: ContractOptions) => Promise<ContractSubject>): void {
+export function lifecycleContract(name: string, factory: ContractFactory): void {
   describe(`identity lifecycle contract: ${name}`, () => {
+    const make = releasedAfterEach(factory)
     it('a logout with a cookie renewed moments ago ends the renewed session too', async () => {
-      const { repository } = await factory()
+      const { repository } = await make()
       const first = (await visit(repository, null, NOW, (u) => u.increment('n'))).id!
       const renewed = (await visit(repository, first, NOW + 5, (u) => u.increment('n'), RENEWING)).id!
       expect(renewed).not.toBe(first)
@@ -42,7 +43,7 @@ export function lifecycleContract(name: string, factory: (options?: ContractOpti
     })
 
     it('a revocation finds a session renewed after it was listed; a renewal after a revocation loses', async () => {
-      const { repository } = await factory()
+      const { repository } = await make()
       const user = someone()
       const a = await login(repository, user)
       const b = await login(repository, user)
@@ -63,7 +64,7 @@ export function lifecycleContract(name: string, factory: (options?: ContractOpti
     })
 
     it('racing logins of one user leave at most the cap live, all of them listed', async () => {
-      const { repository } = await factory({ maxSessionsPerUser: 3 })
+      const { repository } = await make({ maxSessionsPerUser: 3 })
       const user = someone()
       const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => login(repository, user, NOW + i)))
       const ids = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<string>).value)
@@ -76,7 +77,7 @@ export function lifecycleContract(name: string, factory: (options?: ContractOpti
     })
 
     it('a user logging in 60 times under a cap of 10 keeps exactly the 10 newest', async () => {
-      const { repository } = await factory({ maxSessionsPerUser: 10 })
+      const { repository } = await make({ maxSessionsPerUser: 10 })
       const user = someone()
       const ids: string[] = []
       for (let i = 0; i < 60; i++) ids.push(await login(repository, user, NOW + i))
@@ -85,7 +86,7 @@ export function lifecycleContract(name: string, factory: (options?: ContractOpti
     })
 
     it('counters are safe integers on every store: what the handler gets back is what is stored', async () => {
-      const { repository } = await factory()
+      const { repository } = await make()
       const id = (await visit(repository, null, NOW, async (u) => u.set('x', 0.1))).id!
       await expect(visit(repository, id, NOW + 1, (u) => u.increment('x', 1))).rejects.toBeInstanceOf(SessionUsageError)
       await expect(visit(repository, id, NOW + 1, (u) => u.increment('y', 0.2))).rejects.toBeInstanceOf(SessionUsageError)
@@ -102,7 +103,7 @@ export function lifecycleContract(name: string, factory: (options?: ContractOpti
     })
 
     it('a request that fails after an increment leaves nothing, even when another request renewed the session meanwhile', async () => {
-      const { repository } = await factory()
+      const { repository } = await make()
       const id = (await visit(repository, null, NOW, (u) => u.increment('n'))).id!
       const failing = new RequestSession(repository, RENEWING, () => NOW + 5, id)
       expect(await failing.increment('n')).toBe(2)
