@@ -74,7 +74,7 @@ export class RequestSession {
   /** No stored session behind this request (yet): no cookie, or its session turned out unknown or ended. */
   get isNew(): boolean {
     const s = this.#cursor.state
-    return s.kind === 'anonymous' || (s.kind === 'moving' && s.from === null)
+    return (s.kind === 'anonymous' && !this.#cursor.unidentified) || (s.kind === 'moving' && s.from === null)
   }
 
   /** Whether the handler read anything of the session, so its response depends on it. */

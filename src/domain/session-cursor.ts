@@ -27,11 +27,20 @@ export interface CursorParts {
 export class SessionCursor {
   state: RequestState = ANONYMOUS
   #identifying: Promise<void> | null
+  /** The cookie's storage key is still being computed: the state says anonymous, but a session may be behind it. */
+  unidentified: boolean
   #loading: Promise<void> | null = null
 
   constructor(private readonly parts: CursorParts) {
     const { incomingId, incomingKey } = parts
-    this.#identifying = incomingId === null ? null : refFor(incomingId, incomingKey).then((ref) => void (this.state = { kind: 'carried', ref }))
+    this.unidentified = incomingId !== null
+    this.#identifying =
+      incomingId === null
+        ? null
+        : refFor(incomingId, incomingKey).then((ref) => {
+            this.state = { kind: 'carried', ref }
+            this.unidentified = false
+          })
   }
 
   /** Resolves once the cookie's storage key is known (it is a digest). */

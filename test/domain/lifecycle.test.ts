@@ -34,6 +34,16 @@ describe('identity lifecycle, state by state, on a fake clock', () => {
     expect(wrote.id).not.toBe(unknown)
   })
 
+  it('isNew: true without a cookie; false with one from the start of the request; true once its session proves unknown', async () => {
+    const { request } = world()
+    expect((await request(null, async (u) => u.isNew)).value).toBe(true)
+    const { id } = await request(null, (u) => u.increment('n'))
+    // Read before anything else, as a handler's first line would.
+    expect((await request(id, async (u) => u.isNew)).value).toBe(false)
+    expect((await request(id, async (u) => [await u.get('n'), u.isNew])).value).toEqual([1, false])
+    expect((await request(generateSessionId(), async (u) => [u.isNew, await u.get('n'), u.isNew])).value).toEqual([false, undefined, true])
+  })
+
   it('live: served, the idle deadline rolls with writes, and isNew is false', async () => {
     const { request, clock } = world()
     const { id } = await request(null, (u) => u.increment('n'))

@@ -14,9 +14,9 @@ const run = promisify(execFile)
 // commands must act on the example as a user's npm would, not inherit them.
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_(config|package|lifecycle)_/i.test(k)))
 
-export async function sh(command: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
+export async function sh(command: string, args: string[], cwd: string, timeoutMs: number, env: Record<string, string> = {}): Promise<string> {
   try {
-    return (await run(command, args, { cwd, env: cleanEnv, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 })).stdout
+    return (await run(command, args, { cwd, env: { ...cleanEnv, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 })).stdout
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string }
     throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`)
