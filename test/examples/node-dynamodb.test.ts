@@ -98,5 +98,11 @@ describe('examples/node-dynamodb, installed from the packed tarball, on DynamoDB
     expect(logout.status).toBe(204)
     expect(logout.setCookies.some((l) => /^sid=;/.test(l) && /Max-Age=0/i.test(l))).toBe(true)
     expect((await ada.send('GET', '/')).json).toEqual({ user: null, visits: 1, items: 0 })
+
+    // Six parallel adds to one cart (session.update()): every one succeeds, and the cart holds all six.
+    const adds = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((sku) => ada.send('POST', '/cart', { sku })))
+    expect(adds.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200])
+    const cart = (await ada.send('GET', '/cart')).json.cart as Array<{ sku: string; quantity: number }>
+    expect(cart.map((line) => line.sku).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f'])
   }, 120_000)
 })

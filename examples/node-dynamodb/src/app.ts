@@ -1,13 +1,7 @@
 import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import { csrf } from 'hono/csrf'
 import { secureHeaders } from 'hono/secure-headers'
-import {
-  sessionErrorResponse,
-  sessionMiddleware,
-  type SessionEnv,
-  type SessionRepository,
-} from 'hono-dynamodb-session'
+import { sessionMiddleware, type SessionEnv, type SessionRepository } from 'hono-dynamodb-session'
 import { addToCart } from './cart.js'
 import type { Data } from './data.js'
 
@@ -29,11 +23,9 @@ export function createApp(options: AppOptions): Hono<SessionEnv<Data>> {
   app.use(csrf())
   // Liveness: answered before the session middleware, so it never waits for DynamoDB.
   app.get('/healthz', (c) => c.text('ok'))
+  // No onError needed: session errors (409, 413, 400, 503) and csrf()'s 403 carry their own
+  // responses, which Hono's default error handler sends.
   app.use(sessionMiddleware<Data>({ ...options, maxBytes: 4096 }))
-  app.onError((error, c) => {
-    if (error instanceof HTTPException) return error.getResponse() // e.g. csrf()'s 403
-    return sessionErrorResponse(error, c) ?? c.text('Internal Server Error', 500)
-  })
 
   app.get('/', async (c) => {
     const session = c.var.session

@@ -9,12 +9,12 @@ export function withItem(cart: readonly CartItem[], item: CartItem): CartItem[] 
 }
 
 /**
- * Adds an item to the session's cart: a read, then a write of the whole cart. If another
- * request changes the cart in between, this request answers 409 and saves nothing, so
- * no item is ever lost; the client may retry.
+ * Adds an item to the session's cart with update(): an atomic read-modify-write of the
+ * cart, applied to the store at once. When another request changed the cart meanwhile,
+ * update() reads it again and adds the item to the newer cart, so parallel adds all
+ * succeed and no item is lost; only a cart that keeps changing through every retry
+ * answers 409. If the request fails later, the add is taken back.
  */
 export async function addToCart(session: Session<Data>, item: CartItem): Promise<CartItem[]> {
-  const cart = withItem((await session.get('cart')) ?? [], item)
-  session.set('cart', cart)
-  return cart
+  return (await session.update('cart', (cart) => withItem(cart ?? [], item))) ?? []
 }
