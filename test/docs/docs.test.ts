@@ -63,7 +63,7 @@ describe('the documentation', () => {
     })
 
     it('type-check against the public entry, each block on its own', async () => {
-      // Each block becomes its own module; `hono-dynamodb-session` resolves to src/index.ts,
+      // Each block becomes its own module; `hono-dynamodb-session` resolves to src/index.ts (and its `testing` entry to src/testing),
       // every other package to this project's node_modules.
       symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'dir')
       writeFileSync(join(work, 'package.json'), JSON.stringify({ type: 'module' }))
@@ -85,7 +85,10 @@ describe('the documentation', () => {
             declaration: false,
             // Snippets read top to bottom; an unused import in one is not an error for the reader.
             noUnusedLocals: false,
-            paths: { 'hono-dynamodb-session': [join(ROOT, 'src/index.ts')] },
+            paths: {
+              'hono-dynamodb-session': [join(ROOT, 'src/index.ts')],
+              'hono-dynamodb-session/testing': [join(ROOT, 'src/testing/index.ts')],
+            },
           },
           files: files.map((f) => f.name),
           include: [],
