@@ -4,6 +4,7 @@ import {
   DynamoDbSessionRepository,
   ensureSessionTable,
   MemorySessionRepository,
+  SessionTableMissingError,
   type LegacyOptions,
   type SessionRepository,
 } from '../index.js'
@@ -60,7 +61,15 @@ export function buildStore({ config, connect, timeoutMs = config.dynamodb.timeou
           },
         }
       : {}),
-    prepare: async () => `table "${tableName}" ${await ensureSessionTable({ client, tableName, create: createTable })}`,
+    prepare: async () => {
+      try {
+        return `table "${tableName}" ${await ensureSessionTable({ client, tableName, create: createTable })}`
+      } catch (error) {
+        // The library names its option; the demo's operator sets a variable.
+        if (error instanceof SessionTableMissingError) throw new SessionTableMissingError(`table "${tableName}" does not exist and SESSION_CREATE_TABLE=false`)
+        throw error
+      }
+    },
     readiness: async () => {
       await client.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: AbortSignal.timeout(timeoutMs) })
     },
