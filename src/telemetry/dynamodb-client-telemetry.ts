@@ -13,14 +13,13 @@ import {
   errorType,
   METRIC_DB_CLIENT_DURATION,
 } from './session-attributes.js'
-import { spanRunner } from './span-runner.js'
+import { spanRunner, type SpanHooks } from './span-runner.js'
 import {
   INSTRUMENTATION_SCOPE,
   SPAN_KIND_CLIENT,
   type Attributes,
   type HistogramLike,
   type OpenTelemetryApi,
-  type SpanLike,
   type SpanOptionsLike,
   type TelemetryOptions,
 } from './otel-types.js'
@@ -72,7 +71,7 @@ export function instrumentDynamoDbClient(client: ClientWithMiddleware, api: Open
     return async (args: { input: unknown }) => {
       const started = performance.now()
       try {
-        const result = await runner.run(spanName, span, () => next(args), failed, (s, out) => succeeded(s, args.input, out.output))
+        const result = await runner.run(spanName, span, () => next(args), CALL_HOOKS, args.input)
         histogram().record((performance.now() - started) / 1000, metric)
         return result
       } catch (error) {
@@ -102,21 +101,25 @@ function describe(operation: string): Operation {
   }
 }
 
-function succeeded(span: SpanLike, input: unknown, output: unknown): void {
-  const tables = tableNames(input)
-  if (tables.length > 0) span.setAttribute(ATTR_DYNAMODB_TABLE_NAMES, tables)
-  const out = output as { ConsumedCapacity?: unknown; $metadata?: { requestId?: string } } | undefined
-  const consumed = out?.ConsumedCapacity
-  if (consumed) {
-    const items = Array.isArray(consumed) ? consumed : [consumed]
-    span.setAttribute(ATTR_DYNAMODB_CONSUMED_CAPACITY, items.map((item) => JSON.stringify(item)))
-  }
-  if (out?.$metadata?.requestId) span.setAttribute(ATTR_AWS_REQUEST_ID, out.$metadata.requestId)
-}
-
-function failed(span: SpanLike, error: unknown): void {
-  const requestId = (error as { $metadata?: { requestId?: unknown } } | null)?.$metadata?.requestId
-  if (typeof requestId === 'string') span.setAttribute(ATTR_AWS_REQUEST_ID, requestId)
+/** What each call adds to its span when it records: the tables from the input, then what DynamoDB answered. */
+const CALL_HOOKS: SpanHooks<{ output: unknown }, unknown> = {
+  started(span, input) {
+    const tables = tableNames(input)
+    if (tables.length > 0) span.setAttribute(ATTR_DYNAMODB_TABLE_NAMES, tables)
+  },
+  succeeded(span, { output }) {
+    const out = output as { ConsumedCapacity?: unknown; $metadata?: { requestId?: string } } | undefined
+    const consumed = out?.ConsumedCapacity
+    if (consumed) {
+      const items = Array.isArray(consumed) ? consumed : [consumed]
+      span.setAttribute(ATTR_DYNAMODB_CONSUMED_CAPACITY, items.map((item) => JSON.stringify(item)))
+    }
+    if (out?.$metadata?.requestId) span.setAttribute(ATTR_AWS_REQUEST_ID, out.$metadata.requestId)
+  },
+  failed(span, error) {
+    const requestId = (error as { $metadata?: { requestId?: unknown } } | null)?.$metadata?.requestId
+    if (typeof requestId === 'string') span.setAttribute(ATTR_AWS_REQUEST_ID, requestId)
+  },
 }
 
 type TableInput = {

@@ -6,7 +6,14 @@
 // subset of the real API: `import * as otel from '@opentelemetry/api'` fits
 // `OpenTelemetryApi` as it is (test/telemetry checks that it type-checks).
 
-export type AttributeValue = string | number | boolean | readonly string[] | readonly number[]
+/** As the API defines it (arrays may hold gaps). */
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | Array<null | undefined | string>
+  | Array<null | undefined | number>
+  | Array<null | undefined | boolean>
 export type Attributes = Readonly<Record<string, AttributeValue | undefined>>
 
 /** An opaque OpenTelemetry context. */

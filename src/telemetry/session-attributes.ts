@@ -102,8 +102,13 @@ export function outcomeFromCommit(outcome: SessionOutcome): SessionOutcomeName {
   return FROM_COMMIT[outcome]
 }
 
-/** An error's class name, the low-cardinality `error.type` the conventions ask for (never its message). */
+/**
+ * An error's class name, the low-cardinality `error.type` the conventions ask for, never
+ * its message (which may quote stored values). A plain Error with a system code, as
+ * Node's sockets throw, is named by the code (ECONNREFUSED), which says more.
+ */
 export function errorType(error: unknown): string {
-  const name = (error as { name?: unknown } | null)?.name
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown }
+  if (name === 'Error' && typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code
   return typeof name === 'string' && name !== '' ? name : '_OTHER'
 }

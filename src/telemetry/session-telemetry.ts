@@ -20,7 +20,7 @@ import {
   type IdentityChangeName,
   type SessionOutcomeName,
 } from './session-attributes.js'
-import { spanRunner, type SpanRunner } from './span-runner.js'
+import { spanRunner, type SpanHooks } from './span-runner.js'
 import {
   INSTRUMENTATION_SCOPE,
   SPAN_KIND_INTERNAL,
@@ -108,13 +108,10 @@ export function sessionTelemetry(api: OpenTelemetryApi, options: SessionTelemetr
 
   return {
     enabled: true,
-    load: (work) => runner.run('session.load', INTERNAL, work, outcomeOnFailure),
-    save: (work, outcomeOf) =>
-      runner.run('session.save', INTERNAL, work, outcomeOnFailure, (span, result) =>
-        span.setAttribute(ATTR_SESSION_OUTCOME, outcomeOf ? outcomeOf(result) : 'saved'),
-      ),
+    load: (work) => runner.run('session.load', INTERNAL, work, OUTCOME_ON_FAILURE),
+    save: (work, outcomeOf) => runner.run('session.save', INTERNAL, work, SAVE_OUTCOME, outcomeOf),
     identityChange: async (change, work) => {
-      const result = await runner.run(`session.${change}`, CHANGE_SPANS[change], work, outcomeOnFailure)
+      const result = await runner.run(`session.${change}`, CHANGE_SPANS[change], work, OUTCOME_ON_FAILURE)
       metrics().identityChanges.add(1, CHANGE_SPANS[change].attributes)
       return result
     },
@@ -176,8 +173,15 @@ function storeOperations(system: string | undefined): (operation: string) => Sto
 }
 
 /** A failed session span says which outcome its error stands for. */
-const outcomeOnFailure: Parameters<SpanRunner['run']>[3] = (span, error) =>
-  span.setAttribute(ATTR_SESSION_OUTCOME, outcomeFromError(error))
+const OUTCOME_ON_FAILURE: SpanHooks<unknown, unknown> = {
+  failed: (span, error) => span.setAttribute(ATTR_SESSION_OUTCOME, outcomeFromError(error)),
+}
+
+/** A save also says how it ended when it returns. */
+const SAVE_OUTCOME: SpanHooks<unknown, ((result: never) => SessionOutcomeName) | undefined> = {
+  ...OUTCOME_ON_FAILURE,
+  succeeded: (span, result, outcomeOf) => span.setAttribute(ATTR_SESSION_OUTCOME, outcomeOf ? outcomeOf(result as never) : 'saved'),
+}
 
 // Attribute sets are built once: recording a count then allocates nothing.
 const OUTCOME_ATTRIBUTES = byName(SESSION_OUTCOMES, (outcome): Attributes => Object.freeze({ [ATTR_SESSION_OUTCOME]: outcome }))

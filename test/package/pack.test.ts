@@ -45,7 +45,7 @@ console.log(JSON.stringify({
 `
 
 /** Packages only the demo server uses; a user's app must not get them from us. */
-const DEMO_ONLY = ['pino', 'zod', '@hono/node-server']
+const DEMO_ONLY = ['pino', 'zod', '@hono/node-server', '@hono/otel']
 
 interface Tree {
   version?: string
@@ -99,7 +99,10 @@ describe('the npm package, installed into a fresh Hono app', () => {
     expect(honos.size).toBe(1)
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/hono-dynamodb-session/package.json'), 'utf8'))
     expect(manifest.dependencies ?? {}).toEqual({})
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', 'hono'])
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@opentelemetry/api', 'hono'])
+    // OpenTelemetry is an optional peer: npm leaves it out, and the app below type-checks and runs without it.
+    expect(manifest.peerDependenciesMeta).toEqual({ '@opentelemetry/api': { optional: true } })
+    expect(all.filter((p) => p.name.startsWith('@opentelemetry/'))).toEqual([])
 
     writeFileSync(join(app, 'src/type-checks.ts'), TYPE_CHECKS)
     await sh(process.execPath, [TSC, '-p', '.', '--typeRoots', join(ROOT, 'node_modules/@types')], app, 120_000)
