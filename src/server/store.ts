@@ -7,6 +7,7 @@ import { MemorySessionRepository } from '../adapters/memory-session-repository.j
 import type { Config } from './config.js'
 import type { SessionRepository } from '../domain/session-repository.js'
 import type { LegacyOptions } from '../http/session-options.js'
+import { instrumentDynamoDbClient, type OpenTelemetryApi } from '../index.js'
 
 /** The session store the configuration asks for, plus what the entry points need around it. */
 export interface Store {
@@ -20,7 +21,8 @@ export interface Store {
   close(): void
 }
 
-export function buildStore(config: Config): Store {
+/** With `otel`, every DynamoDB call is a span (DynamoDB.GetItem…) under the session work that made it. */
+export function buildStore(config: Config, otel?: OpenTelemetryApi): Store {
   if (config.store === 'memory') {
     return {
       repository: new MemorySessionRepository({ maxSessionsPerUser: config.maxSessionsPerUser }),
@@ -30,6 +32,7 @@ export function buildStore(config: Config): Store {
     }
   }
   const client = createDynamoDbClient(config.dynamodb)
+  if (otel) instrumentDynamoDbClient(client, otel)
   const tableName = config.dynamodb.table
   return {
     repository: new DynamoDbSessionRepository({
