@@ -34,8 +34,8 @@ export { ConnectDynamoDbSessionSource, type ConnectDynamoDbSourceOptions } from 
 export type { LegacySessionSource } from './domain/legacy-session-source.js'
 
 // OpenTelemetry (optional): pass `@opentelemetry/api` in; the library never imports it.
-export { sessionTelemetry, type SessionTelemetry, type SessionTelemetryOptions } from './telemetry/session-telemetry.js'
+export { sessionTelemetry, type SessionTelemetryOptions } from './telemetry/session-telemetry.js'
 export { instrumentRepository } from './telemetry/instrument-repository.js'
 export { instrumentDynamoDbClient } from './telemetry/dynamodb-client-telemetry.js'
-export type { IdentityChangeName, SessionOutcomeName } from './telemetry/session-attributes.js'
+export type { IdentityChangeName, SessionOutcomeName, SessionTelemetry } from './telemetry/telemetry-port.js'
 export type { OpenTelemetryApi, TelemetryOptions } from './telemetry/otel-types.js'

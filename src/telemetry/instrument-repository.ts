@@ -1,6 +1,6 @@
 import { SessionConflictError } from '../domain/errors.js'
 import type { SessionRepository } from '../domain/session-repository.js'
-import type { SessionTelemetry } from './session-telemetry.js'
+import type { SessionTelemetry } from './telemetry-port.js'
 
 /**
  * Methods that return another view of the same store rather than calling it:
@@ -17,7 +17,8 @@ const LOST_RACE_ANSWERS: ReadonlyMap<PropertyKey, unknown> = new Map([['replace'
 /**
  * The repository with every call timed and traced (`session.store.<method>`) and
  * lost races counted. Written over whatever methods the repository has, so it
- * follows the port as it changes; the arguments (keys, user ids, data) are never
+ * follows the port as it changes (each is taken for an asynchronous store call,
+ * except views such as `metered`); the arguments (keys, user ids, data) are never
  * looked at. Methods run on the repository itself, not on the wrapper, so classes
  * with private fields work. With NO_TELEMETRY the repository is returned as it is.
  *
@@ -30,7 +31,8 @@ export function instrumentRepository<R extends SessionRepository>(repository: R,
   return new Proxy(repository, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target)
-      if (typeof value !== 'function' || property === 'constructor') return value
+      // Only the store's own methods: not symbols, not what every object has (toString…).
+      if (typeof value !== 'function' || typeof property === 'symbol' || property in Object.prototype) return value
       let wrapper = wrapped.get(property)
       if (!wrapper) {
         const method = value as (...args: unknown[]) => unknown

@@ -1,4 +1,5 @@
 import type { SessionOutcome } from '../domain/commit-result.js'
+import type { SessionOutcomeName } from './telemetry-port.js'
 import {
   SessionConflictError,
   SessionRetiredError,
@@ -38,46 +39,6 @@ export const METRIC_DB_CLIENT_DURATION = 'db.client.operation.duration'
 
 /** The semantic conventions' advice for database call durations, in seconds. */
 export const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10]
-
-/**
- * How a request's session work ended, as counted and put on spans:
- * - untouched: the handler never used the session;
- * - read: loaded, nothing written;
- * - saved: written (a new session included);
- * - ended: destroyed (logout, revocation of the current session);
- * - conflict: a write lost a race (409);
- * - retired: the cookie's id was replaced moments ago by another request (409);
- * - store_unavailable: the store did not answer (503);
- * - rejected: the request asked for something the session refuses (too large, bad use);
- * - failed: anything else (the handler threw, an unknown error).
- */
-export type SessionOutcomeName =
-  | 'untouched'
-  | 'read'
-  | 'saved'
-  | 'ended'
-  | 'conflict'
-  | 'retired'
-  | 'store_unavailable'
-  | 'rejected'
-  | 'failed'
-
-export const SESSION_OUTCOMES: readonly SessionOutcomeName[] = [
-  'untouched',
-  'read',
-  'saved',
-  'ended',
-  'conflict',
-  'retired',
-  'store_unavailable',
-  'rejected',
-  'failed',
-]
-
-/** The identity changes that get a span and a count. */
-export type IdentityChangeName = 'login' | 'renewal' | 'logout' | 'revocation'
-
-export const IDENTITY_CHANGES: readonly IdentityChangeName[] = ['login', 'renewal', 'logout', 'revocation']
 
 /** The outcome a session error stands for; errors that are not the session's are 'failed'. */
 export function outcomeFromError(error: unknown): SessionOutcomeName {

@@ -1,4 +1,3 @@
-import type { StoreCost } from '../domain/session-repository.js'
 import {
   ATTR_DB_OPERATION_NAME,
   ATTR_DB_SYSTEM_NAME,
@@ -6,7 +5,6 @@ import {
   ATTR_SESSION_IDENTITY_CHANGE,
   ATTR_SESSION_OUTCOME,
   errorType,
-  IDENTITY_CHANGES,
   METRIC_CAPACITY_READ,
   METRIC_CAPACITY_WRITE,
   METRIC_CONFLICTS,
@@ -16,10 +14,8 @@ import {
   METRIC_UPDATE_RETRIES,
   DURATION_BUCKETS,
   outcomeFromError,
-  SESSION_OUTCOMES,
-  type IdentityChangeName,
-  type SessionOutcomeName,
 } from './session-attributes.js'
+import { IDENTITY_CHANGES, SESSION_OUTCOMES, type IdentityChangeName, type SessionOutcomeName, type SessionTelemetry } from './telemetry-port.js'
 import { spanRunner, type SpanHooks } from './span-runner.js'
 import {
   INSTRUMENTATION_SCOPE,
@@ -31,47 +27,6 @@ import {
   type SpanOptionsLike,
   type TelemetryOptions,
 } from './otel-types.js'
-
-/**
- * What the session code reports. Every method that takes `work` runs it inside a
- * span (made the active one, so store calls and SDK calls made by `work` nest under
- * it) and returns what it returns, or throws what it throws. No method is ever given
- * an id, a key, a user or a cookie, so none can leak into an attribute.
- */
-export interface SessionTelemetry {
-  /** False for NO_TELEMETRY: a caller may then skip wrapping anything. */
-  readonly enabled: boolean
-  /** `session.load`: reading the request's session from the store. */
-  load<T>(work: () => Promise<T>): Promise<T>
-  /**
-   * `session.save`: writing the request's changes after the handler. The span gets
-   * `session.outcome`: `outcomeOf(result)` when it returns ('saved' without it), or
-   * the error's outcome when it throws.
-   */
-  save<T>(work: () => Promise<T>, outcomeOf?: (result: T) => SessionOutcomeName): Promise<T>
-  /** `session.login`, `session.renewal`, `session.logout`, `session.revocation`, each counted once it succeeds. */
-  identityChange<T>(change: IdentityChangeName, work: () => Promise<T>): Promise<T>
-  /** `session.store.<operation>`: one call to the store, timed in `session.store.operation.duration`. */
-  storeCall<T>(operation: string, work: () => Promise<T>): Promise<T>
-  /** A store write lost a race (counted in `session.conflicts` by operation). */
-  conflict(operation: string): void
-  /** `update()` read again and re-applied its function after a conflict. */
-  updateRetried(): void
-  /** Once per request that had the session middleware: its outcome, and what the store charged. */
-  requestEnded(outcome: SessionOutcomeName, cost?: StoreCost): void
-}
-
-/** The telemetry of a middleware given none: every method just runs `work`; nothing is allocated. */
-export const NO_TELEMETRY: SessionTelemetry = Object.freeze({
-  enabled: false,
-  load: (work) => work(),
-  save: (work) => work(),
-  identityChange: (_change, work) => work(),
-  storeCall: (_operation, work) => work(),
-  conflict: () => {},
-  updateRetried: () => {},
-  requestEnded: () => {},
-} satisfies SessionTelemetry)
 
 export interface SessionTelemetryOptions extends TelemetryOptions {
   /**

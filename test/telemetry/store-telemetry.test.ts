@@ -11,7 +11,8 @@ import { newStoredSession } from '../../src/domain/session.js'
 import { createDynamoDbClient } from '../../src/server/dynamodb-client.js'
 import { instrumentDynamoDbClient } from '../../src/telemetry/dynamodb-client-telemetry.js'
 import { instrumentRepository } from '../../src/telemetry/instrument-repository.js'
-import { NO_TELEMETRY, sessionTelemetry } from '../../src/telemetry/session-telemetry.js'
+import { sessionTelemetry } from '../../src/telemetry/session-telemetry.js'
+import { NO_TELEMETRY } from '../../src/telemetry/telemetry-port.js'
 import { testApp } from '../support/app.js'
 import { testClient, uniqueTableName } from '../support/dynamodb.js'
 import { everyTelemetryString, otelHarness, parentOf } from './support/otel-harness.js'
@@ -31,6 +32,13 @@ describe('instrumentRepository', () => {
   it('with NO_TELEMETRY gives the repository itself back', () => {
     const repository = new MemorySessionRepository()
     expect(instrumentRepository(repository, NO_TELEMETRY)).toBe(repository)
+  })
+
+  it("leaves what every object has alone: toString is no store call", () => {
+    const telemetry = sessionTelemetry(otel, { ...harness, storeSystem: 'memory' })
+    const instrumented = instrumentRepository(new MemorySessionRepository(), telemetry)
+    expect(String(instrumented)).toBe('[object Object]')
+    expect(harness.spans()).toEqual([])
   })
 
   it('traces and times every call of the memory store, whatever the port holds', async () => {
