@@ -33,3 +33,10 @@ export {
 export { ensureSessionTable, SessionTableMissingError, type EnsureTableOptions } from './adapters/dynamodb-table.js'
 export { ConnectDynamoDbSessionSource, type ConnectDynamoDbSourceOptions } from './adapters/connect-dynamodb-source.js'
 export type { LegacySessionSource } from './domain/legacy-session-source.js'
+
+// OpenTelemetry (optional): pass `@opentelemetry/api` in; the library never imports it.
+export { sessionTelemetry, type SessionTelemetryOptions } from './telemetry/session-telemetry.js'
+export { instrumentRepository } from './telemetry/instrument-repository.js'
+export { instrumentDynamoDbClient } from './telemetry/dynamodb-client-telemetry.js'
+export type { IdentityChangeName, SessionOutcomeName, SessionTelemetry } from './telemetry/telemetry-port.js'
+export type { OpenTelemetryApi, TelemetryOptions } from './telemetry/otel-types.js'

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
@@ -21,6 +21,8 @@ export interface AppOptions {
    * redirects and links (e.g. `/prod` on an API Gateway REST stage). Default: none.
    */
   readonly basePath?: (c: Context) => string
+  /** Tracing middleware (OpenTelemetry): mounted first, so every request's span encloses all the rest. */
+  readonly requestTracing?: MiddlewareHandler
 }
 
 const MAX_BODY_BYTES = 16 * 1024
@@ -37,6 +39,7 @@ export function createApp(options: AppOptions): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
   const logger = options.logger
 
+  if (options.requestTracing) app.use(options.requestTracing)
   if (logger) app.use(requestLog(logger))
   app.use(secureHeaders())
   app.route('/', healthRoutes(options.readiness ?? (async () => {})))

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -45,7 +45,7 @@ console.log(JSON.stringify({
 `
 
 /** Packages only the demo server uses; a user's app must not get them from us. */
-const DEMO_ONLY = ['pino', 'zod', '@hono/node-server']
+const DEMO_ONLY = ['pino', 'zod', '@hono/node-server', '@hono/otel']
 
 interface Tree {
   version?: string
@@ -99,7 +99,12 @@ describe('the npm package, installed into a fresh Hono app', () => {
     expect(honos.size).toBe(1)
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/hono-dynamodb-session/package.json'), 'utf8'))
     expect(manifest.dependencies ?? {}).toEqual({})
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', 'hono'])
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@opentelemetry/api', 'hono'])
+    // OpenTelemetry is an optional peer: npm leaves it out, and the app below type-checks and runs without it.
+    expect(manifest.peerDependenciesMeta).toEqual({ '@opentelemetry/api': { optional: true } })
+    // (`npm ls` names the missing optional peer without a version; nothing of it is on disk.)
+    expect(all.filter((p) => p.name.startsWith('@opentelemetry/') && p.version !== undefined)).toEqual([])
+    expect(existsSync(join(app, 'node_modules/@opentelemetry'))).toBe(false)
 
     writeFileSync(join(app, 'src/type-checks.ts'), TYPE_CHECKS)
     await sh(process.execPath, [TSC, '-p', '.', '--typeRoots', join(ROOT, 'node_modules/@types')], app, 120_000)
