@@ -9,7 +9,7 @@ import { createApp } from './app.js'
 import type { SessionEnv } from '../http/session-middleware.js'
 import { buildStore, type Store } from './store.js'
 import { createDynamoDbClient } from './dynamodb-client.js'
-import { instrumentRepository, sessionTelemetry } from '../index.js'
+import { sessionTelemetry } from '../index.js'
 import type { DemoTelemetry } from './otel-sdk.js'
 
 export interface Composition {
@@ -69,14 +69,14 @@ export function buildComposition(config: Config, options: CompositionOptions = {
   }
   const { telemetry } = options
   const store = buildStore({ config, connect: () => createDynamoDbClient(config.dynamodb), otel: telemetry?.api })
-  // Until the session middleware takes a `telemetry` option (issue 24), the store's calls are traced from outside.
   const traced = telemetry && sessionTelemetry(telemetry.api, { storeSystem: config.store === 'dynamodb' ? 'aws.dynamodb' : 'memory' })
   const app = createApp({
     session: {
-      repository: traced ? instrumentRepository(store.repository, traced) : store.repository,
+      repository: store.repository,
       ...config.session,
       secret: config.session.secrets,
       legacy: store.legacy,
+      ...(traced ? { telemetry: traced } : {}),
     },
     readiness: store.readiness,
     logger,

@@ -1,6 +1,6 @@
 import { SessionConflictError } from '../domain/errors.js'
 import type { SessionRepository } from '../domain/session-repository.js'
-import type { SessionTelemetry } from './telemetry-port.js'
+import type { SessionTelemetry } from '../domain/telemetry-port.js'
 
 /**
  * Methods that return another view of the same store rather than calling it:

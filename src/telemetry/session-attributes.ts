@@ -1,5 +1,5 @@
 import type { SessionOutcome } from '../domain/commit-result.js'
-import type { SessionOutcomeName } from './telemetry-port.js'
+import type { SessionOutcomeName } from '../domain/telemetry-port.js'
 import {
   SessionConflictError,
   SessionRetiredError,

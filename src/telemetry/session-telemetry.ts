@@ -15,7 +15,7 @@ import {
   DURATION_BUCKETS,
   outcomeFromError,
 } from './session-attributes.js'
-import { IDENTITY_CHANGES, SESSION_OUTCOMES, type IdentityChangeName, type SessionOutcomeName, type SessionTelemetry } from './telemetry-port.js'
+import { IDENTITY_CHANGES, SESSION_OUTCOMES, type IdentityChangeName, type SessionOutcomeName, type SessionTelemetry } from '../domain/telemetry-port.js'
 import { spanRunner, type SpanHooks } from './span-runner.js'
 import {
   INSTRUMENTATION_SCOPE,

@@ -74,8 +74,12 @@ describe('the demo server exports OpenTelemetry over OTLP/HTTP', () => {
       const byId = new Map(spans.map((s) => [s.spanId, s]))
       const visits = spans.filter((s) => s.name === 'GET /private')
       for (const visit of visits) {
-        const children = spans.filter((s) => s.parentSpanId === visit.spanId)
-        const store = children.filter((s) => s.name.startsWith('session.store.'))
+        // Directly under the request (an increment in the handler), or under session.save / session.load.
+        const underVisit = (span: (typeof spans)[number]): boolean => {
+          const parent = byId.get(span.parentSpanId!)
+          return parent !== undefined && (parent.spanId === visit.spanId || underVisit(parent))
+        }
+        const store = spans.filter((s) => s.name.startsWith('session.store.') && underVisit(s))
         expect(store.length, `store spans under ${visit.name}`).toBeGreaterThan(0)
         for (const call of spans.filter((s) => s.traceId === visit.traceId && s.name.startsWith('DynamoDB.'))) {
           expect(call.kind).toBe(CLIENT_KIND)
@@ -87,9 +91,19 @@ describe('the demo server exports OpenTelemetry over OTLP/HTTP', () => {
         }
       }
       expect(spans.filter((s) => s.name === 'DynamoDB.UpdateItem').length).toBeGreaterThan(0)
-      // Once the session middleware reports through `telemetry` (issue 24 wiring), also:
-      //   expect(names).toContain('session.save'); expect(names).toContain('session.load'); expect(names).toContain('session.login')
-      // each with session.outcome or session.identity.change, children of the request spans.
+      // The session's own work: the save after each request, the load, the login, each under its request span.
+      const requestIds = new Set(spans.filter((s) => s.kind === SERVER_KIND).map((s) => s.spanId))
+      for (const name of ['session.save', 'session.load', 'session.login']) {
+        const found = spans.filter((s) => s.name === name)
+        expect(found.length, name).toBeGreaterThan(0)
+        for (const span of found) {
+          let parent = byId.get(span.parentSpanId!)
+          while (parent && !requestIds.has(parent.spanId)) parent = byId.get(parent.parentSpanId!)
+          expect(parent, `${name} under a request span`).toBeDefined()
+        }
+      }
+      const saves = spans.filter((s) => s.name === 'session.save')
+      expect(saves.map((s) => valueOf(s.attributes, 'session.outcome'))).toEqual(expect.arrayContaining(['saved']))
     })
 
     it('metrics reach the receiver: store call and DynamoDB call durations', () => {
@@ -97,7 +111,9 @@ describe('the demo server exports OpenTelemetry over OTLP/HTTP', () => {
       expect(names).toContain('session.store.operation.duration')
       expect(names).toContain('db.client.operation.duration')
       expect(names).toContain('http.server.request.duration')
-      // Once wired (issue 24): session.requests by session.outcome, session.identity.changes, session.store.capacity.*.
+      for (const name of ['session.requests', 'session.identity.changes', 'session.store.capacity.read', 'session.store.capacity.write']) {
+        expect(names, name).toContain(name)
+      }
     })
 
     it('no session id, storage key, user id or cookie in any span or metric', async () => {

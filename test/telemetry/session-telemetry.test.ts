@@ -3,7 +3,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { SessionConflictError, SessionRetiredError, SessionStoreUnavailableError } from '../../src/domain/errors.js'
 import { outcomeFromCommit, outcomeFromError } from '../../src/telemetry/session-attributes.js'
 import { sessionTelemetry } from '../../src/telemetry/session-telemetry.js'
-import { NO_TELEMETRY } from '../../src/telemetry/telemetry-port.js'
+import { NO_TELEMETRY } from '../../src/domain/telemetry-port.js'
 import type { OpenTelemetryApi } from '../../src/telemetry/otel-types.js'
 import { otelHarness, parentOf } from './support/otel-harness.js'
 
