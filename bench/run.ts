@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     await mkdir(dirname(RESULTS_FILE), { recursive: true })
     const results = { generatedAt: new Date().toISOString(), command: 'npm run bench', machine: finished, settings: { ...settings, sections: [...settings.sections] }, price: PRICE, subtitle, figures, targets: checks, tables: { targets: main1, sections }, measurements }
     await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`)
-    await writeFile(CHART_FILE, renderChart(figures, subtitle))
+    await writeFile(CHART_FILE, renderChart(figures, subtitle, measurements))
     console.log(`\nwrote ${RESULTS_FILE}\nwrote ${CHART_FILE}`)
     if (settings.writeDocs) {
       await writeRecordedRun({
