@@ -67,7 +67,7 @@ export const settings = {
   maxRunSeconds: whole('BENCH_MAX_RUN_SECONDS', 20),
   /** Sessions made before the returning-visit runs, visited round-robin. */
   sessions: 64,
-  warmup: { minPasses: quick ? 1 : 3, maxPasses: quick ? 1 : 6, requests: whole('BENCH_WARMUP_REQUESTS', quick ? 1500 : 3000) },
+  warmup: { minPasses: quick ? 1 : 3, maxPasses: quick ? 1 : 5, requests: whole('BENCH_WARMUP_REQUESTS', quick ? 1500 : 3000) },
   targets: {
     rounds: whole('BENCH_ROUNDS', quick ? 1 : 3),
     requests: whole('BENCH_REQUESTS', quick ? 800 : 3000),
