@@ -48,7 +48,10 @@ export function createApp(options: AppOptions): Hono<SessionEnv> {
   // every form post behind a TLS-terminating proxy would look cross-site.
   const trustProxy = options.session.trustProxy ?? false
   app.use(csrf({ origin: (origin, c) => origin === requestOrigin(c, trustProxy) }))
-  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('Request body too large.', 413) }))
+  // GET and HEAD carry no body, so the limit has nothing to check there. Asking for the body
+  // anyway (bodyLimit reads c.req.raw.body) makes @hono/node-server build a full Request per visit.
+  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('Request body too large.', 413) })
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
   app.use(sessionMiddleware(options.session))
   app.route('/', demoRoutes(options.basePath ?? (() => '')))
 
