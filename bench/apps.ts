@@ -19,14 +19,14 @@ export class Lineup {
    * Starts one app and its proxy. `table` is the app's own table; `main` another build of
    * ours (a path to its server/main.js) instead of dist/server/main.js.
    */
-  async start(name: string, kind: AppKind, table: string, main = 'dist/server/main.js'): Promise<Target> {
+  async start(name: string, kind: AppKind, table: string, main = 'dist/server/main.js', extraEnv: Record<string, string> = {}): Promise<Target> {
     const proxy = await startCountingProxy(this.dynamodb.endpoint)
     this.#children.push(proxy)
     const env = { SESSION_SECRET: SECRET, NODE_ENV: 'production', DYNAMODB_ENDPOINT: proxy.url, SESSION_TABLE: table }
     const port = await freePort()
     const app =
       kind === 'ours'
-        ? await startApp([main], { ...env, SESSION_STORE: 'dynamodb', LOG_LEVEL: 'silent' }, port)
+        ? await startApp([main], { ...env, SESSION_STORE: 'dynamodb', LOG_LEVEL: 'silent', ...extraEnv }, port)
         : kind === 'worker'
           ? // After its preparation the launcher execs workerd: the process measured is workerd itself.
             await spawnAndWaitForHealth('bash', ['scripts/start-worker.sh'], { ...env, SESSION_STORE: 'dynamodb', LOG_LEVEL: 'silent' }, port, {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 // The growth curves: how a counting visit's cost and latency grow with the session's
 // size, with the number of live sessions in the table, and with the connections in
 // flight; and ours on workerd beside ours on Node. Each section records its runs with
@@ -87,6 +89,40 @@ export async function connectionCurve(s: Settings, targets: readonly Target[], c
 }
 
 /** Ours under workerd (the Worker entry, fetch-based SDK client) against ours on Node, on the same DynamoDB Local. */
+/**
+ * The cost of telemetry: ours as usual (no OpenTelemetry) against ours with the Node SDK
+ * exporting spans and metrics over OTLP/HTTP (JSON) to a sink in this process, alternating.
+ */
+export async function telemetryCost(s: Settings, lineup: Lineup, plain: Target, plainCookies: readonly string[], record: Record): Promise<void> {
+  const sink = createServer((request, response) => {
+    request.resume()
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'))
+  })
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve))
+  try {
+    const endpoint = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`
+    const traced = await lineup.start('ours, OTel exporting', 'ours', 'bench-otel', undefined, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_SERVICE_NAME: 'bench',
+      OTEL_METRIC_EXPORT_INTERVAL: '1000',
+    })
+    const cookies = new Map([
+      [plain.name, [...plainCookies]],
+      [traced.name, await makeSessions(traced.url, s.sessions)],
+    ])
+    await warm(traced, cookies.get(traced.name)!, s.telemetry.requests)
+    for (let round = 1; round <= s.telemetry.rounds; round++) {
+      const order = rotate([plain, traced], round - 1)
+      const label = { round, latencyMs: 0, tags: { section: 'telemetry' } }
+      for (const t of order) record(await returningSessions(t, cookies.get(t.name)!, s.telemetry.requests, s.telemetry.connections, label))
+      for (const t of order) record(await newSessions(t, s.telemetry.requests, s.telemetry.connections, label))
+    }
+  } finally {
+    await new Promise((resolve) => sink.close(resolve))
+  }
+}
+
 export async function workerAgainstNode(s: Settings, lineup: Lineup, node: Target, nodeCookies: readonly string[], record: Record): Promise<void> {
   const worker = await lineup.start('ours on workerd', 'worker', 'bench-worker')
   const cookies = new Map([

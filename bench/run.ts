@@ -12,12 +12,12 @@ import { dirname } from 'node:path'
 import { startDynamoDbLocal } from '../scripts/dynamodb-local.js'
 import { Lineup } from './apps.js'
 import { CHART_FILE, RESULTS_FILE, renderChart } from './chart.js'
-import { connectionCurve, rotate, sizeCurve, tableSize, workerAgainstNode } from './growth.js'
+import { connectionCurve, rotate, sizeCurve, tableSize, telemetryCost, workerAgainstNode } from './growth.js'
 import { writeRecordedRun } from './markdown.js'
 import { checkTargets, PRICE, summarize } from './report.js'
 import { lostUpdates, makeSessions, newSessions, returningSessions, type Measurement, type Target } from './scenarios.js'
 import { settings } from './settings.js'
-import { connectionsTable, sizesTable, tableSizeTable, targetsList, targetsTable, workerTable } from './tables.js'
+import { connectionsTable, sizesTable, tableSizeTable, targetsList, targetsTable, telemetryTable, workerTable } from './tables.js'
 
 function machine() {
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' })
@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     if (s.has('sizes')) await sizeCurve(settings, lineup, ours, baseline, record)
     if (s.has('table')) await tableSize(settings, lineup, record)
     if (s.has('worker')) await workerAgainstNode(settings, lineup, { ...ours, name: 'ours on Node' }, cookies.get('ours')!, record)
+    if (s.has('telemetry')) await telemetryCost(settings, lineup, { ...ours, name: 'ours, no OTel' }, cookies.get('ours')!, record)
 
     const figures = summarize(measurements.filter((m) => m.tags?.section === 'targets'), 'ours', 'baseline', 'floor', variants.map((v) => v.name))
     const checks = checkTargets(figures)
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
       { title: 'Session size', intro: `Counting visits (GET /private) on ${settings.sizes.sessions} sessions holding each amount of data, ${settings.sizes.requests} visits over ${settings.sizes.connections} connections per app and size.`, table: sizesTable(measurements) },
       { title: 'Live sessions in the table', intro: `The same ${settings.table.small} sessions visited in a table that holds only them and in one that holds ${settings.table.large} live sessions (two processes of ours, alternating; ${settings.table.rounds} round(s) of ${settings.table.requests} visits over ${settings.table.connections} connections).`, table: tableSizeTable(measurements) },
       { title: 'Connections', intro: `Counting visits over 1, 16 and 64 connections, ${settings.connections.requests} per run, on the ${settings.sessions} sessions of each app.`, table: connectionsTable(measurements) },
+      { title: 'Telemetry', intro: `Ours with no OpenTelemetry against ours with the Node SDK exporting every span and metric over OTLP/HTTP (JSON) to a local sink, ${settings.telemetry.rounds} round(s) of ${settings.telemetry.requests} requests over ${settings.telemetry.connections} connections, alternating.`, table: telemetryTable(measurements) },
       { title: 'Workers runtime (workerd) against Node', intro: `Ours under workerd (the Worker entry, its SDK client on fetch) and ours on Node, same DynamoDB Local, ${settings.worker.rounds} round(s) of ${settings.worker.requests} requests over ${settings.worker.connections} connections, alternating. The CPU is the whole server process's: workerd's, or node's.`, table: workerTable(measurements) },
     ].flatMap((x) => (x.table ? [{ ...x, table: x.table }] : []))
 

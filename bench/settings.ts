@@ -2,7 +2,7 @@
 // count of requests and by a time cap, so the whole of `npm run bench` takes minutes.
 //
 // BENCH_QUICK=1        a short run for development (about a minute and a half): one round, small counts
-// BENCH_SECTIONS       which parts run, comma-separated (default all): targets,sizes,table,connections,worker
+// BENCH_SECTIONS       which parts run, comma-separated (default all): targets,sizes,table,connections,worker,telemetry
 // BENCH_ROUNDS         rounds of the targets section, rotating the apps (3; quick 1)
 // BENCH_REQUESTS       requests per load run in the targets section (3000; quick 800)
 // BENCH_CONNECTIONS    connections of the targets section (16)
@@ -17,8 +17,8 @@
 // BENCH_BUILD=0        skip `npm run build` and use the dist/ that is there
 // BENCH_WRITE_DOCS=0   leave BENCHMARKS.md alone (results and chart are still written)
 
-export type Section = 'targets' | 'sizes' | 'table' | 'connections' | 'worker'
-export const SECTIONS: readonly Section[] = ['targets', 'sizes', 'table', 'connections', 'worker']
+export type Section = 'targets' | 'sizes' | 'table' | 'connections' | 'worker' | 'telemetry'
+export const SECTIONS: readonly Section[] = ['targets', 'sizes', 'table', 'connections', 'worker', 'telemetry']
 
 export interface Variant {
   readonly name: string
@@ -87,6 +87,7 @@ export const settings = {
   table: { small: 100, large: whole('BENCH_TABLE_SESSIONS', quick ? 10_000 : 100_000, 101), rounds: quick ? 1 : 2, requests: quick ? 500 : 2000, connections: 16 },
   connections: { counts: [1, 16, 64], requests: quick ? 400 : 1500 },
   worker: { rounds: quick ? 1 : 2, requests: quick ? 500 : 2000, connections: 16 },
+  telemetry: { rounds: quick ? 1 : 3, requests: quick ? 500 : 2000, connections: 16 },
 } as const
 
 export type Settings = typeof settings

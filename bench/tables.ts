@@ -128,9 +128,19 @@ export function connectionsTable(measurements: readonly Measurement[]): string |
 
 /** Ours on workerd against ours on Node. */
 export function workerTable(measurements: readonly Measurement[]): string | null {
-  const runs = inSection(measurements, 'worker')
+  return pairTable(measurements, 'worker', 'runtime')
+}
+
+/** Ours without telemetry against ours with an OpenTelemetry SDK exporting. */
+export function telemetryTable(measurements: readonly Measurement[]): string | null {
+  return pairTable(measurements, 'telemetry', 'telemetry')
+}
+
+/** Two apps measured alternately in one section: their figures, then the second's ratio to the first. */
+function pairTable(measurements: readonly Measurement[], section: string, column: string): string | null {
+  const runs = inSection(measurements, section)
   if (!runs.length) return null
-  const header = ['scenario', 'runtime', 'req/s (median; runs)', 'p50', 'p99', 'CPU ms/req: server process + DynamoDB Local', 'DynamoDB calls per request', 'RCU + WCU per request']
+  const header = ['scenario', column, 'req/s (median; runs)', 'p50', 'p99', 'CPU ms/req: server process + DynamoDB Local', 'DynamoDB calls per request', 'RCU + WCU per request']
   const rows: string[][] = []
   for (const scenario of ['returning', 'new'] as const) {
     const mine = runs.filter((m) => m.scenario === scenario)
