@@ -73,10 +73,10 @@ export const renewalDue = (stored: StoredSession, policy: SessionPolicy, now: nu
  * request's own writes are already saved). One renewal per due period: the move is
  * conditioned on the version read, and the successor is not due. When another request
  * renewed first, the request continues on that successor; when the session keeps
- * changing, renewal is left to a later request; when a login moved it on, the login
- * has it. 'gone' when it ended meanwhile.
+ * changing, renewal is left to a later request. 'gone' when it ended meanwhile;
+ * 'moved-on' when a login moved it to an id this request must not hand out.
  */
-export async function renewIfDue(ctx: WriteContext, state: LiveState, now: number): Promise<LiveState | 'gone'> {
+export async function renewIfDue(ctx: WriteContext, state: LiveState, now: number): Promise<LiveState | 'gone' | 'moved-on'> {
   if (!renewalDue(state.stored, ctx.policy, now)) return state
   let ref = state.ref
   for (let round = 0; round < MAX_RENEWAL_ROUNDS; round++) {
@@ -85,8 +85,8 @@ export async function renewIfDue(ctx: WriteContext, state: LiveState, now: numbe
       found = await onCurrentId(ref, (r) => ctx.repository.load(r.key, now))
     } catch (error) {
       // A login moved the session on meanwhile. This request's writes came before that move
-      // (after it they would have failed), so the move carried them: the request stands, unrenewed.
-      if (error instanceof SessionRetiredError && !error.forward) return state
+      // (after it they would have failed), so the move carried them: the request stands.
+      if (error instanceof SessionRetiredError && !error.forward) return 'moved-on'
       throw error
     }
     const { ref: current, value: latest } = found
