@@ -84,6 +84,9 @@ async function saveLive(ctx: WriteContext, legacy: LegacyImport | null, state: L
     ? await (ctx.telemetry ?? NO_TELEMETRY).identityChange('renewal', () => renewIfDue(ctx, current, now))
     : current
   if (renewed === 'gone') return { state: ANONYMOUS, ended: true, wrote }
+  // The login that moved it on carried this request's writes, and sent the browser its
+  // cookie: this answer sends none, so the pre-login id does not overwrite it.
+  if (renewed === 'moved-on') return { state: { kind: 'carried', ref: current.ref }, ended: false, wrote }
   return { state: renewed, ended: false, wrote }
 }
 
