@@ -3,7 +3,8 @@
 // Standalone, it redraws the chart from the last results:  npx tsx bench/chart.ts
 import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { AppFigures, ScenarioFigures } from './report.js'
+import { figuresOf, type AppFigures, type ScenarioFigures } from './report.js'
+import type { Measurement } from './scenarios.js'
 
 export const RESULTS_FILE = fileURLToPath(new URL('./results/latest.json', import.meta.url))
 export const CHART_FILE = fileURLToPath(new URL('./results/chart.svg', import.meta.url))
@@ -96,6 +97,28 @@ function panelsUnder(figures: readonly ScenarioFigures[], when: string): Panel[]
   return panels
 }
 
+/** The size curve: price and p99 of a counting visit by session size, ours against the baseline. */
+function sizePanels(measurements: readonly Measurement[]): Panel[] {
+  const runs = measurements.filter((m) => m.tags?.section === 'sizes')
+  const sizes = [...new Set(runs.map((m) => Number(m.tags!.sizeKb)))]
+  return sizes.flatMap((kb) => {
+    const of = (app: string) => figuresOf(runs.filter((m) => m.tags!.sizeKb === kb && m.app === app))
+    if (!runs.some((m) => m.tags!.sizeKb === kb && m.app === 'ours') || !runs.some((m) => m.tags!.sizeKb === kb && m.app === 'baseline')) return []
+    const [ours, baseline] = [of('ours'), of('baseline')]
+    const unitsNote = (f: AppFigures) => `${Number(f.unitsPerRequest.read.toFixed(1))} RCU + ${Number(f.unitsPerRequest.write.toFixed(1))} WCU`
+    return [
+      {
+        title: `${kb} KB sessions: $ per 1M counting visits`,
+        better: 'lower' as const,
+        ours: ours.usdPerMillionRequests,
+        baseline: baseline.usdPerMillionRequests,
+        format: (n: number) => n.toFixed(3),
+        notes: { ours: unitsNote(ours), baseline: unitsNote(baseline) },
+      },
+    ]
+  })
+}
+
 function drawPanel(panel: Panel, x: number, y: number): string {
   const plot = { left: x + 40, bottom: y + PANEL.height - 46, height: PANEL.height - 100 }
   const max = Math.max(panel.ours, panel.baseline, panel.floor ?? 0) * 1.15 || 1
@@ -134,8 +157,8 @@ function drawPanel(panel: Panel, x: number, y: number): string {
 }
 
 /** The whole chart as an SVG document. */
-export function renderChart(figures: readonly ScenarioFigures[], subtitle: string): string {
-  const panels = panelsFor(figures)
+export function renderChart(figures: readonly ScenarioFigures[], subtitle: string, measurements: readonly Measurement[] = []): string {
+  const panels = [...panelsFor(figures), ...sizePanels(measurements)]
   const rows = Math.ceil(panels.length / COLUMNS)
   const width = COLUMNS * PANEL.width + 20
   const height = TOP + rows * PANEL.height + 10
@@ -157,7 +180,7 @@ export function renderChart(figures: readonly ScenarioFigures[], subtitle: strin
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]
 if (isMain) {
-  const results = JSON.parse(await readFile(RESULTS_FILE, 'utf8')) as { figures: ScenarioFigures[]; subtitle: string }
-  await writeFile(CHART_FILE, renderChart(results.figures, results.subtitle))
+  const results = JSON.parse(await readFile(RESULTS_FILE, 'utf8')) as { figures: ScenarioFigures[]; subtitle: string; measurements?: Measurement[] }
+  await writeFile(CHART_FILE, renderChart(results.figures, results.subtitle, results.measurements))
   console.log(`wrote ${CHART_FILE}`)
 }

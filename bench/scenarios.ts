@@ -2,6 +2,7 @@
 import autocannon from 'autocannon'
 import type { CallCounts, ProxyCounts } from './counting-proxy.js'
 import { cpuMillis, type CountingProxy } from './processes.js'
+import { settings } from './settings.js'
 
 /** An app under test, reached directly, with the proxy that counts its DynamoDB calls. */
 export interface Target {
@@ -39,12 +40,15 @@ export interface Measurement {
   /** Lost-updates scenario only: 2xx answers whose increment the counter does not show. */
   readonly lost?: number
   readonly counterAdvance?: number
+  /** What else sets the run apart (session size, table size, connections, section). */
+  readonly tags?: Readonly<Record<string, string | number>>
 }
 
-/** Which round a run belongs to, and the DynamoDB latency it ran under. */
+/** Which round a run belongs to, the DynamoDB latency it ran under, and its tags. */
 export interface RunLabel {
   readonly round: number
   readonly latencyMs: number
+  readonly tags?: Readonly<Record<string, string | number>>
 }
 
 const COUNT = /visited (\d+) times/
@@ -85,8 +89,10 @@ async function measure(
   const started = performance.now()
   let lastResponse = started
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ ...options, url: target.url }, (error, done) => (error ? reject(error) : resolve(done)))
+    const instance = autocannon({ ...options, url: target.url }, (error, done) => (clearTimeout(cap), error ? reject(error) : resolve(done)))
     instance.on('response', () => (lastResponse = performance.now()))
+    // Bounded in time as well as in count: a slow app or a large session cannot stretch the run.
+    const cap = setTimeout(() => instance.stop(), settings.maxRunSeconds * 1000)
   })
   const seconds = (lastResponse - started) / 1000
   const cpuAfter = [cpuMillis(target.appPid), cpuMillis(target.dynamodbPid)]
@@ -108,6 +114,7 @@ async function measure(
     calls,
     capacity,
     ...(measuredCpu ? { cpuMsPerRequest: { app: perRequest(0), dynamodb: perRequest(1) } } : {}),
+    ...(run.tags ? { tags: run.tags } : {}),
   }
 }
 

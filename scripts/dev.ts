@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       await local.stop()
       process.exit(1)
     }
-    console.log(`DynamoDB Local on ${endpoint} (data in ${dataDir}; it listens on every network interface, see the README)`)
+    console.log(`DynamoDB Local on ${endpoint} (data in ${dataDir}; it listens on every network interface, see docs/demo-server.md)`)
   }
 
   server = watchServer({

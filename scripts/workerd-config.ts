@@ -16,7 +16,7 @@ export interface WorkerdConfigOptions {
   readonly compatibilityDate: string
 }
 
-/** What wrangler.toml's compatibility_date says too (README). */
+/** What wrangler.toml's compatibility_date says too (docs/deploying.md). */
 export const COMPATIBILITY_DATE = '2026-11-01'
 
 const text = (value: string) => JSON.stringify(value)

@@ -53,3 +53,10 @@ export type { SessionData, SessionUser, StoredSession } from './domain/session.j
 // Moving from express-session with connect-dynamodb: where the old sessions are read from.
 export { ConnectDynamoDbSessionSource, type ConnectDynamoDbSourceOptions } from './adapters/connect-dynamodb-source.js'
 export type { LegacySessionSource } from './domain/legacy-session-source.js'
+
+// OpenTelemetry (optional): pass `@opentelemetry/api` in; the library never imports it.
+export { sessionTelemetry, type SessionTelemetryOptions } from './telemetry/session-telemetry.js'
+export { instrumentRepository } from './telemetry/instrument-repository.js'
+export { instrumentDynamoDbClient } from './telemetry/dynamodb-client-telemetry.js'
+export type { IdentityChangeName, SessionOutcomeName, SessionTelemetry } from './domain/telemetry-port.js'
+export type { OpenTelemetryApi, TelemetryOptions } from './telemetry/otel-types.js'

@@ -10,6 +10,7 @@ import session from 'express-session'
 declare module 'express-session' {
   interface SessionData {
     views: number
+    blob: string
   }
 }
 
@@ -44,6 +45,12 @@ app.use(
     cookie: { maxAge: 86_400_000, httpOnly: true, sameSite: 'lax' },
   }),
 )
+// For the benchmark's size curve only: stores the text body in this session, so its
+// data grows to the size under test (express-session saves it with the rest).
+app.post('/bench/fill', express.text({ limit: '200kb' }), (req, res) => {
+  req.session.blob = String(req.body)
+  res.type('text/plain').send('filled')
+})
 app.get('/private', (req, res) => {
   req.session.views = (req.session.views ?? 0) + 1
   res.type('text/plain').send(`The /private page has been visited ${req.session.views} times.`)

@@ -33,12 +33,6 @@ export function outcomeUnknown(error: unknown): boolean {
   return true
 }
 
-/**
- * Set on every command marked by notRetriedWhenUnknown, so a client that reuses
- * middleware chains (the demo's Node client) can keep marked commands on a chain of their own.
- */
-export const NOT_RETRIED_WHEN_UNKNOWN: unique symbol = Symbol.for('hono-dynamodb-session.notRetriedWhenUnknown')
-
 interface WithMiddleware {
   readonly middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void }
 }
@@ -61,6 +55,5 @@ export function notRetriedWhenUnknown<C extends WithMiddleware>(command: C): C {
     },
     { step: 'finalizeRequest', priority: 'low', name: 'sessionWriteNotRetriedWhenUnknown', override: true },
   )
-  Object.defineProperty(command, NOT_RETRIED_WHEN_UNKNOWN, { value: true })
   return command
 }

@@ -47,7 +47,7 @@ export async function ensureSessionTable(options: EnsureTableOptions): Promise<'
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error
     if (!options.create) {
-      throw new SessionTableMissingError(`table "${tableName}" does not exist and SESSION_CREATE_TABLE=false`)
+      throw new SessionTableMissingError(`table "${tableName}" does not exist, and ensureSessionTable was called with create: false`)
     }
     try {
       await client.send(new CreateTableCommand(sessionTableDefinition(tableName)))

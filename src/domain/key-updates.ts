@@ -33,6 +33,7 @@ export async function updateKey(
   next: (current: unknown) => unknown | Promise<unknown>,
   expires: number,
   now: number,
+  onRetry: () => void = () => {},
 ): Promise<KeyUpdate | null> {
   let current = start
   for (let round = 0; round < MAX_UPDATE_ROUNDS; round++) {
@@ -47,6 +48,7 @@ export async function updateKey(
     } catch (error) {
       if (!(error instanceof SessionConflictError)) throw error
     }
+    onRetry()
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (round + 1)))
     const { value: latest } = await onCurrentId(ref, (r) => repository.load(r.key, now))
     if (latest === null) return null

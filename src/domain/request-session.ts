@@ -15,6 +15,7 @@ import { SessionCursor } from './session-cursor.js'
 import { saveState } from './session-save.js'
 import type { SessionRepository } from './session-repository.js'
 import { toStorableValue } from './session-values.js'
+import { NO_TELEMETRY, type SessionTelemetry } from './telemetry-port.js'
 import { assertUserId, UserSessions } from './user-sessions.js'
 
 export interface RequestSessionParts {
@@ -30,6 +31,8 @@ export interface RequestSessionParts {
   readonly device?: () => string
   /** storageKeyFor(incomingId), when the caller remembers it (the middleware caches it with the verified cookie). */
   readonly incomingKey?: string
+  /** Where loads, saves and identity changes are reported (spans, counts). */
+  readonly telemetry?: SessionTelemetry
 }
 
 /**
@@ -58,6 +61,7 @@ export class RequestSession {
   /** The cookie choice made in this request (setPersistent). */
   #persistent: boolean | undefined
   readonly #legacy: LegacyImport | null
+  readonly #telemetry: SessionTelemetry
 
   constructor(
     private readonly repository: SessionRepository,
@@ -68,7 +72,8 @@ export class RequestSession {
   ) {
     this.#legacy = parts.legacy ?? null
     this.#guard = new WriteGuard(parts.checkWrite)
-    this.#cursor = new SessionCursor({ ...parts, repository, nowSeconds, incomingId, incomingKey: parts.incomingKey, legacy: this.#legacy, pending: this.#pending, check: parts.check, onInvalidData: parts.onInvalidData })
+    this.#telemetry = parts.telemetry ?? NO_TELEMETRY
+    this.#cursor = new SessionCursor({ ...parts, repository, nowSeconds, incomingId, incomingKey: parts.incomingKey, legacy: this.#legacy, pending: this.#pending, check: parts.check, onInvalidData: parts.onInvalidData, telemetry: this.#telemetry })
   }
 
   /** No stored session behind this request (yet): no cookie, or its session turned out unknown or ended. */
@@ -179,7 +184,7 @@ export class RequestSession {
     if (s.kind === 'live' && !this.#pending.has(key)) {
       const now = this.nowSeconds()
       const expires = now + this.policy.ttlSeconds
-      const done = await updateKey(this.repository, s.ref, key, this.#cursor.storedValue(key), next, expires, now)
+      const done = await updateKey(this.repository, s.ref, key, this.#cursor.storedValue(key), next, expires, now, this.#telemetry.updateRetried)
       if (done?.version !== undefined) {
         this.#applied.update(done)
         this.#cursor.state = withKey(s, done, expires)
@@ -240,7 +245,7 @@ export class RequestSession {
       // Changes are saved against what is stored: read it first (its size counts, and its deadlines go in the cookie).
       if (this.#pending.size > 0 || this.#persistent !== undefined) await this.#cursor.load()
       await this.#guard.atSave(userData(this.#cursor.stored?.stored.data ?? {}), this.#known())
-      const ctx = { repository: this.repository, policy: this.policy, pending: this.#pending, reads: this.#reads, persistent: this.#persistent }
+      const ctx = { repository: this.repository, policy: this.policy, pending: this.#pending, reads: this.#reads, persistent: this.#persistent, telemetry: this.#telemetry }
       const saved = await saveState(ctx, { state: this.#cursor.state, toEnd: this.#toEnd, legacy: this.#legacy }, now)
       this.#cursor.state = saved.state
       return commitResult({ state: saved.state, ended: saved.ended, incomingId: this.incomingId, expiryMoved: this.#expiryMoved || saved.wrote, wasRead: this.#wasRead, now })
@@ -269,6 +274,7 @@ export class RequestSession {
       policy: this.policy,
       nowSeconds: this.nowSeconds,
       binding: () => this.#cursor.binding(),
+      telemetry: this.#telemetry,
       endCurrent: () => this.destroy(),
     }))
   }

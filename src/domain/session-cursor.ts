@@ -5,6 +5,7 @@ import type { PendingChanges } from './pending-changes.js'
 import { ANONYMOUS, liveState, onCurrentId, refFor, type LiveState, type RequestState } from './request-state.js'
 import { lineageOf, type SessionData } from './session.js'
 import type { SessionRepository } from './session-repository.js'
+import type { SessionTelemetry } from './telemetry-port.js'
 
 export interface CursorParts {
   readonly repository: SessionRepository
@@ -17,6 +18,7 @@ export interface CursorParts {
   /** Checks data read from the store; refused data is treated as no session. */
   readonly check: DataCheck | undefined
   readonly onInvalidData: ((reason: string) => void) | undefined
+  readonly telemetry: SessionTelemetry
 }
 
 /**
@@ -60,7 +62,7 @@ export class SessionCursor {
     await this.identified()
     const s = this.state
     if (s.kind !== 'carried' && !(s.kind === 'live' && !s.read)) return
-    const { ref, value: stored } = await onCurrentId(s.ref, (r) => repository.load(r.key, nowSeconds()))
+    const { ref, value: stored } = await this.parts.telemetry.load(() => onCurrentId(s.ref, (r) => repository.load(r.key, nowSeconds())))
     const visible = stored && userData(stored.data)
     const checked = visible && check ? await check(visible) : null
     if (checked && !checked.ok) onInvalidData?.(checked.reason)

@@ -21,32 +21,44 @@ function successor(key: string, carried: StoredSession, data: StoredSession['dat
  * `to` and retires the old id without a successor, in one atomic replace. When another
  * request wrote meanwhile, the session is read again and the move retried (a visit
  * acknowledged on the old id is carried over, never lost), unless a key this request
- * read and writes changed (409). 'gone' when the old session ended meanwhile.
- * SessionRetiredError when another request moved it first (409, no cookie).
+ * read and writes changed (409). When another request renewed it meanwhile, the
+ * successor is moved instead, with its data. 'gone' when the old session ended
+ * meanwhile. SessionRetiredError when another login moved it first (409, no cookie).
  */
 export async function moveSession(ctx: WriteContext, from: LiveState, to: SessionRef, binding: SessionUser | null, now: number): Promise<LiveState | 'gone'> {
+  let source = from.ref
   let carried = from.stored
   for (let round = 0; round < MAX_LOGIN_ROUNDS; round++) {
     const session = withChoice(ctx, successor(to.key, carried, checkedData(ctx, carried.data), binding ?? carried.user, now, ctx.policy))
-    const outcome = await ctx.repository.replace(
-      {
-        // A login binds anew; a plain regenerate keeps the binding (and lineage) it had.
-        kind: binding ? 'login' : 'renewal',
-        oldKey: from.ref.key,
-        expectedVersion: carried.version,
-        session,
-        retirement: { until: now + ctx.policy.renewGraceSeconds },
-        oldUser: carried.user,
-      },
-      now,
-    )
+    let outcome: 'replaced' | 'changed' | 'gone'
+    try {
+      outcome = await ctx.repository.replace(
+        {
+          // A login binds anew; a plain regenerate keeps the binding (and lineage) it had.
+          kind: binding ? 'login' : 'renewal',
+          oldKey: source.key,
+          expectedVersion: carried.version,
+          session,
+          retirement: { until: now + ctx.policy.renewGraceSeconds },
+          oldUser: carried.user,
+        },
+        now,
+      )
+    } catch (error) {
+      // Renewed by another request since it was read: the re-read below follows the pointer.
+      if (!(error instanceof SessionRetiredError) || !error.forward) throw error
+      outcome = 'changed'
+    }
     if (outcome === 'replaced') {
       ctx.pending.clear()
       return liveState(to, session)
     }
-    const latest = outcome === 'changed' ? await ctx.repository.load(from.ref.key, now) : null
+    // Changed, renewed or ended meanwhile. Read again, following a renewal to its successor
+    // (a store may report a renewed key as gone), so the session moves on with its data.
+    const { ref, value: latest } = await onCurrentId(source, (r) => ctx.repository.load(r.key, now))
     if (latest === null) return 'gone'
     assertStillAsRead(ctx, latest.data)
+    source = ref
     carried = latest
   }
   throw new SessionConflictError('the session kept changing while its id was being replaced')
@@ -62,13 +74,23 @@ export const renewalDue = (stored: StoredSession, policy: SessionPolicy, now: nu
  * request's own writes are already saved). One renewal per due period: the move is
  * conditioned on the version read, and the successor is not due. When another request
  * renewed first, the request continues on that successor; when the session keeps
- * changing, renewal is left to a later request. 'gone' when it ended meanwhile.
+ * changing, renewal is left to a later request. 'gone' when it ended meanwhile;
+ * 'moved-on' when a login moved it to an id this request must not hand out.
  */
-export async function renewIfDue(ctx: WriteContext, state: LiveState, now: number): Promise<LiveState | 'gone'> {
+export async function renewIfDue(ctx: WriteContext, state: LiveState, now: number): Promise<LiveState | 'gone' | 'moved-on'> {
   if (!renewalDue(state.stored, ctx.policy, now)) return state
   let ref = state.ref
   for (let round = 0; round < MAX_RENEWAL_ROUNDS; round++) {
-    const { ref: current, value: latest } = await onCurrentId(ref, (r) => ctx.repository.load(r.key, now))
+    let found: { ref: SessionRef; value: StoredSession | null }
+    try {
+      found = await onCurrentId(ref, (r) => ctx.repository.load(r.key, now))
+    } catch (error) {
+      // A login moved the session on meanwhile. This request's writes came before that move
+      // (after it they would have failed), so the move carried them: the request stands.
+      if (error instanceof SessionRetiredError && !error.forward) return 'moved-on'
+      throw error
+    }
+    const { ref: current, value: latest } = found
     if (latest === null) return 'gone'
     if (current.key !== ref.key || !renewalDue(latest, ctx.policy, now)) return liveState(current, latest, latest.data, state.read)
     ref = current

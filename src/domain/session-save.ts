@@ -2,7 +2,8 @@ import { SessionConflictError } from './errors.js'
 import type { LegacyImport } from './legacy-import.js'
 import { ANONYMOUS, freshRef, onCurrentId, type LiveState, type RequestState, type SessionRef } from './request-state.js'
 import type { SessionUser } from './session.js'
-import { moveSession, renewIfDue } from './session-move.js'
+import { moveSession, renewalDue, renewIfDue } from './session-move.js'
+import { NO_TELEMETRY } from './telemetry-port.js'
 import { createSession, hasChanges, refreshExpiry, writeChanges, type WriteContext } from './session-writes.js'
 
 /** What the save needs of the request beyond the write context. */
@@ -29,7 +30,12 @@ export interface Saved {
  */
 export async function saveState(ctx: WriteContext, parts: SaveParts, now: number): Promise<Saved> {
   // A logout ends the id, or its successor when another request renewed it meanwhile.
-  for (const ref of parts.toEnd) await onCurrentId(ref, (r) => ctx.repository.end(r.key, now))
+  const telemetry = ctx.telemetry ?? NO_TELEMETRY
+  if (parts.toEnd.length > 0) {
+    await telemetry.identityChange('logout', async () => {
+      for (const ref of parts.toEnd) await onCurrentId(ref, (r) => ctx.repository.end(r.key, now))
+    })
+  }
   await parts.legacy?.retireIfMarked()
   const ended = parts.toEnd.length > 0
   const state = parts.state
@@ -42,16 +48,19 @@ export async function saveState(ctx: WriteContext, parts: SaveParts, now: number
       return { state: await createNew(ctx, parts.legacy, await freshRef(), undefined, now), ended: false, wrote: true }
     case 'live':
       return saveLive(ctx, parts.legacy, state, now)
-    case 'moving': {
-      const moved = state.from ? await moveSession(ctx, state.from, state.to, state.binding, now) : 'gone'
-      if (moved !== 'gone') return { state: moved, ended: false, wrote: true }
-      // Nothing stored, or the old session ended meanwhile: a login still binds, under a new session.
-      if (state.binding || hasChanges(ctx, null)) {
-        return { state: await createNew(ctx, parts.legacy, state.to, state.binding ?? undefined, now), ended: false, wrote: true }
-      }
-      return { state: ANONYMOUS, ended: state.from !== null, wrote: false }
-    }
+    case 'moving':
+      return state.binding ? telemetry.identityChange('login', () => saveMove(ctx, parts.legacy, state, now)) : saveMove(ctx, parts.legacy, state, now)
   }
+}
+
+async function saveMove(ctx: WriteContext, legacy: LegacyImport | null, state: Extract<RequestState, { kind: 'moving' }>, now: number): Promise<Saved> {
+  const moved = state.from ? await moveSession(ctx, state.from, state.to, state.binding, now) : 'gone'
+  if (moved !== 'gone') return { state: moved, ended: false, wrote: true }
+  // Nothing stored, or the old session ended meanwhile: a login still binds, under a new session.
+  if (state.binding || hasChanges(ctx, null)) {
+    return { state: await createNew(ctx, legacy, state.to, state.binding ?? undefined, now), ended: false, wrote: true }
+  }
+  return { state: ANONYMOUS, ended: state.from !== null, wrote: false }
 }
 
 async function saveLive(ctx: WriteContext, legacy: LegacyImport | null, state: LiveState, now: number): Promise<Saved> {
@@ -71,8 +80,13 @@ async function saveLive(ctx: WriteContext, legacy: LegacyImport | null, state: L
     const refreshed = await refreshExpiry(ctx, state, now)
     if (refreshed) [current, wrote] = [refreshed, true]
   }
-  const renewed = await renewIfDue(ctx, current, now)
+  const renewed = renewalDue(current.stored, ctx.policy, now)
+    ? await (ctx.telemetry ?? NO_TELEMETRY).identityChange('renewal', () => renewIfDue(ctx, current, now))
+    : current
   if (renewed === 'gone') return { state: ANONYMOUS, ended: true, wrote }
+  // The login that moved it on carried this request's writes, and sent the browser its
+  // cookie: this answer sends none, so the pre-login id does not overwrite it.
+  if (renewed === 'moved-on') return { state: { kind: 'carried', ref: current.ref }, ended: false, wrote }
   return { state: renewed, ended: false, wrote }
 }
 

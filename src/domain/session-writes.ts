@@ -5,6 +5,7 @@ import { liveState, onCurrentId, type LiveState, type SessionRef } from './reque
 import { sameJson } from './same-json.js'
 import { needsRefresh, newStoredSession, type SessionData, type SessionPolicy, type SessionUser, type StoredSession } from './session.js'
 import type { SessionRepository } from './session-repository.js'
+import type { SessionTelemetry } from './telemetry-port.js'
 import { dataSize } from './session-values.js'
 
 /** What the saving steps of a request need. */
@@ -15,6 +16,8 @@ export interface WriteContext {
   readonly reads: ReadSet
   /** The cookie choice this request made (setPersistent), if any. */
   readonly persistent?: boolean | undefined
+  /** Where identity changes are reported; none when absent. */
+  readonly telemetry?: SessionTelemetry
 }
 
 /** Whether the request has anything to save into `stored`: data changes, or a new cookie choice. */

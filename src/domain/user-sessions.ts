@@ -2,7 +2,8 @@ import { SessionUsageError } from './errors.js'
 import type { DeviceSession } from './session-api.js'
 import type { SessionPolicy } from './session.js'
 import { handleFor } from './session-handle.js'
-import type { SessionRepository } from './session-repository.js'
+import type { RevokeSelection, SessionRepository } from './session-repository.js'
+import type { SessionTelemetry } from './telemetry-port.js'
 
 /** Longest user id a session can be bound to. */
 export const MAX_USER_ID_LENGTH = 256
@@ -49,6 +50,7 @@ export interface UserSessionsParts {
   readonly binding: () => Promise<{ readonly userId: string; readonly lineage: string } | null>
   /** Ends this request's session (its cookie too). */
   readonly endCurrent: () => Promise<void>
+  readonly telemetry: SessionTelemetry
 }
 
 /**
@@ -69,20 +71,24 @@ export class UserSessions {
     if (!binding) return false
     const target = (await this.#listed(binding)).find((s) => s.handle === handle)
     if (!target) return false
-    await this.parts.repository.revokeUserSessions(binding.userId, { only: [target.lineage] }, this.parts.nowSeconds())
+    await this.#revoke(binding.userId, { only: [target.lineage] })
     if (target.current) await this.parts.endCurrent()
     return true
   }
 
   async revokeOthers(): Promise<void> {
     const binding = await this.parts.binding()
-    if (binding) await this.parts.repository.revokeUserSessions(binding.userId, { except: binding.lineage }, this.parts.nowSeconds())
+    if (binding) await this.#revoke(binding.userId, { except: binding.lineage })
   }
 
   async revokeAll(): Promise<void> {
     const binding = await this.parts.binding()
-    if (binding) await this.parts.repository.revokeUserSessions(binding.userId, 'all', this.parts.nowSeconds())
+    if (binding) await this.#revoke(binding.userId, 'all')
     await this.parts.endCurrent()
+  }
+
+  #revoke(userId: string, which: RevokeSelection): Promise<number> {
+    return this.parts.telemetry.identityChange('revocation', () => this.parts.repository.revokeUserSessions(userId, which, this.parts.nowSeconds()))
   }
 
   #listed(binding: { readonly userId: string; readonly lineage: string }) {

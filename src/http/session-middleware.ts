@@ -22,6 +22,9 @@ import {
   type SessionMiddlewareOptions,
 } from './session-options.js'
 import { VERIFIED_COOKIE_CACHE_ENTRIES, withVerifiedCookieCache } from './verified-cookie-cache.js'
+import { NO_TELEMETRY } from '../domain/telemetry-port.js'
+import { instrumentRepository } from '../telemetry/instrument-repository.js'
+import { outcomeFromCommit, outcomeFromError } from '../telemetry/session-attributes.js'
 
 /** Context variables the middleware provides. Type your app with it: `new Hono<SessionEnv<MyData>>()`. */
 export type SessionEnv<Data extends JsonData<Data> = UntypedSessionData> = {
@@ -78,6 +81,9 @@ export function sessionMiddleware(options: SessionMiddlewareOptions & { readonly
     acceptUntil: options.legacy.acceptUntil ?? Number.POSITIVE_INFINITY,
     verifier: createExpressCookieVerifier(secretList(options.legacy.secret, 'legacy.secret')),
   }
+  const telemetry = options.telemetry ?? NO_TELEMETRY
+  // Store calls traced and timed; without telemetry this is the repository itself.
+  const store = instrumentRepository(options.repository, telemetry)
   // express-session's cookie: Path=/, no Domain, whatever ours has.
   const legacySettings = { ...settings, path: '/', domain: undefined, partitioned: false }
 
@@ -113,9 +119,10 @@ export function sessionMiddleware(options: SessionMiddlewareOptions & { readonly
       }
     }
     const cost: StoreCost = { readUnits: 0, writeUnits: 0 }
-    const repository = options.repository.metered?.(cost)
+    const repository = store.metered?.(cost)
     c.set('sessionCost', repository ? cost : undefined)
-    const unit = new RequestSession(repository ?? options.repository, policy, nowSeconds, id, {
+    const unit = new RequestSession(repository ?? store, policy, nowSeconds, id, {
+      telemetry,
       legacy: legacyImport,
       check,
       ...(checkWrite ? { checkWrite } : {}),
@@ -133,13 +140,15 @@ export function sessionMiddleware(options: SessionMiddlewareOptions & { readonly
       // A session error was answered by its own getResponse() (or by sessionErrorResponse in onError).
       await unit.abort()
       c.set('sessionOutcome', 'failed')
+      telemetry.requestEnded(outcomeFromError(c.error), repository ? cost : undefined)
       return
     }
 
     let result: Awaited<ReturnType<RequestSession['commit']>>
     try {
-      result = await unit.commit()
+      result = await telemetry.save(() => unit.commit(), (r) => outcomeFromCommit(r.outcome))
     } catch (error) {
+      telemetry.requestEnded(outcomeFromError(error), repository ? cost : undefined)
       const response = sessionErrorResponse(error, c)
       if (!response) throw error
       // Replace the handler's answer outright. Assigning over it would merge the two through
@@ -150,6 +159,7 @@ export function sessionMiddleware(options: SessionMiddlewareOptions & { readonly
       return
     }
     c.set('sessionOutcome', result.outcome)
+    telemetry.requestEnded(outcomeFromCommit(result.outcome), repository ? cost : undefined)
     if (legacyImport && legacyImport.dropped > 0) {
       warn?.('legacy session values that cannot be stored were dropped', { dropped: legacyImport.dropped })
     }

@@ -1,4 +1,5 @@
 import type { DataCheck } from '../domain/data-check.js'
+import type { SessionTelemetry } from '../domain/telemetry-port.js'
 import type { LegacySessionSource } from '../domain/legacy-session-source.js'
 import type { SessionPolicy } from '../domain/session.js'
 import type { SessionRepository } from '../domain/session-repository.js'
@@ -97,6 +98,8 @@ export interface SessionMiddlewareOptions {
    * their data, which moves here (and to our cookie) on the first request.
    */
   readonly legacy?: LegacyOptions
+  /** OpenTelemetry spans and metrics: `sessionTelemetry(otel)`. Default: none, at no cost. */
+  readonly telemetry?: SessionTelemetry
 }
 
 /** The `schema` option; with it, the session's data type is the schema's output. */

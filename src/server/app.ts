@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
@@ -19,6 +19,8 @@ export interface AppOptions {
    * redirects and links (e.g. `/prod` on an API Gateway REST stage). Default: none.
    */
   readonly basePath?: (c: Context) => string
+  /** Tracing middleware (OpenTelemetry): mounted first, so every request's span encloses all the rest. */
+  readonly requestTracing?: MiddlewareHandler
 }
 
 const MAX_BODY_BYTES = 16 * 1024
@@ -35,6 +37,7 @@ export function createApp(options: AppOptions): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
   const logger = options.logger
 
+  if (options.requestTracing) app.use(options.requestTracing)
   if (logger) app.use(requestLog(logger))
   app.use(secureHeaders())
   app.route('/', healthRoutes(options.readiness ?? (async () => {})))
@@ -43,7 +46,10 @@ export function createApp(options: AppOptions): Hono<SessionEnv> {
   // every form post behind a TLS-terminating proxy would look cross-site.
   const trustProxy = options.session.trustProxy ?? false
   app.use(csrf({ origin: (origin, c) => origin === requestOrigin(c, trustProxy) }))
-  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('Request body too large.', 413) }))
+  // GET and HEAD carry no body, so the limit has nothing to check there. Asking for the body
+  // anyway (bodyLimit reads c.req.raw.body) makes @hono/node-server build a full Request per visit.
+  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('Request body too large.', 413) })
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
   app.use(sessionMiddleware(options.session))
   app.route('/', demoRoutes(options.basePath ?? (() => '')))
 

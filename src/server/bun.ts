@@ -27,7 +27,7 @@ try {
     port: config.port,
     hostname: config.host,
     // Bun has no header timeout or connection cap; its idle timeout is the closest to REQUEST_TIMEOUT_MS
-    // (it also cuts off an answer that takes longer, which the README says).
+    // (it also cuts off an answer that takes longer, which docs/demo-server.md says).
     idleTimeout: Math.min(255, Math.max(1, Math.ceil(config.http.requestTimeoutMs / 1000))),
     fetch: served.fetch,
   })

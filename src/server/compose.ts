@@ -8,12 +8,16 @@ import { createApp } from './app.js'
 import { SessionTableMissingError, type SessionEnv } from '../index.js'
 import { buildStore, type Store } from './store.js'
 import { createDynamoDbClient } from './dynamodb-client.js'
+import { sessionTelemetry } from '../index.js'
+import type { DemoTelemetry } from './otel-sdk.js'
 
 export interface Composition {
   readonly config: Config
   readonly logger: pino.Logger
   readonly store: Store
   readonly app: Hono<SessionEnv>
+  /** The OpenTelemetry SDK, when the environment asked for it (Node only). */
+  readonly telemetry?: DemoTelemetry | undefined
 }
 
 /**
@@ -21,7 +25,7 @@ export interface Composition {
  * configuration or an unusable store ends the process with exit code 1, the
  * same on every runtime (Bun and Deno both provide `process`).
  */
-export async function composeOrExit(env: Record<string, string | undefined>): Promise<Composition> {
+export async function composeOrExit(env: Record<string, string | undefined>, options: CompositionOptions = {}): Promise<Composition> {
   let config: Config
   try {
     config = loadConfig(env)
@@ -30,7 +34,7 @@ export async function composeOrExit(env: Record<string, string | undefined>): Pr
     for (const line of error.message.split('\n')) console.error(`Configuration error: ${line}`)
     process.exit(1)
   }
-  const composition = buildComposition(config)
+  const composition = buildComposition(config, options)
   // Until the server listens there is nothing in flight: a stop signal may simply end the wait.
   const quit = () => process.exit(0)
   process.once('SIGTERM', quit)
@@ -44,6 +48,8 @@ export async function composeOrExit(env: Record<string, string | undefined>): Pr
 export interface CompositionOptions {
   /** The path prefix in front of the app's routes, per request (Lambda behind an API Gateway stage). */
   readonly basePath?: (c: Context) => string
+  /** A started OpenTelemetry SDK: the request span, session store spans and DynamoDB call spans are exported. */
+  readonly telemetry?: DemoTelemetry
 }
 
 /**
@@ -60,14 +66,23 @@ export function buildComposition(config: Config, options: CompositionOptions = {
   if (config.storeDefaulted) {
     logger.warn('SESSION_STORE is not set: sessions are kept in memory and lost on restart (set SESSION_STORE=dynamodb)')
   }
-  const store = buildStore({ config, connect: () => createDynamoDbClient(config.dynamodb) })
+  const { telemetry } = options
+  const store = buildStore({ config, connect: () => createDynamoDbClient(config.dynamodb), otel: telemetry?.api })
+  const traced = telemetry && sessionTelemetry(telemetry.api, { storeSystem: config.store === 'dynamodb' ? 'aws.dynamodb' : 'memory' })
   const app = createApp({
-    session: { repository: store.repository, ...config.session, secret: config.session.secrets, legacy: store.legacy },
+    session: {
+      repository: store.repository,
+      ...config.session,
+      secret: config.session.secrets,
+      legacy: store.legacy,
+      ...(traced ? { telemetry: traced } : {}),
+    },
     readiness: store.readiness,
     logger,
     ...(options.basePath ? { basePath: options.basePath } : {}),
+    ...(telemetry ? { requestTracing: telemetry.requestTracing } : {}),
   })
-  return { config, logger, store, app }
+  return { config, logger, store, app, telemetry }
 }
 
 /**
@@ -75,7 +90,7 @@ export function buildComposition(config: Config, options: CompositionOptions = {
  * SHUTDOWN_TIMEOUT_MS), release the store, exit. `closeServer` is the runtime's
  * own graceful close.
  */
-export function stopOnSignals({ config, logger, store }: Composition, closeServer: () => Promise<void>): void {
+export function stopOnSignals({ config, logger, store, telemetry }: Composition, closeServer: () => Promise<void>): void {
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
@@ -87,8 +102,10 @@ export function stopOnSignals({ config, logger, store }: Composition, closeServe
     }, config.shutdownTimeoutMs)
     force.unref?.()
     closeServer().then(
-      () => {
+      async () => {
         store.close()
+        // What the exporters still hold (the last spans, the last metric interval) goes out before exit.
+        await telemetry?.shutdown().catch((error: unknown) => logger.warn({ err: { name: (error as Error)?.name } }, 'telemetry flush failed'))
         logger.info('stopped')
         process.exit(0)
       },

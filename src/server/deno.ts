@@ -15,7 +15,7 @@ declare const Deno: {
 
 const composition = await composeOrExit(process.env)
 const { app, config, logger } = composition
-// Deno.serve has no header or request timeout and no connection cap to set (see the README).
+// Deno.serve has no header or request timeout and no connection cap to set (see docs/demo-server.md).
 const served = drainable((request: Request) => app.fetch(request))
 let server: ReturnType<typeof Deno.serve>
 try {

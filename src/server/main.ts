@@ -2,10 +2,13 @@
 import type { Server, ServerResponse } from 'node:http'
 import { serve } from '@hono/node-server'
 import { composeOrExit, stopOnSignals } from './compose.js'
+import { startTelemetryOrExit } from './otel-config.js'
 import { exitPortInUse, isPortInUse } from './port-in-use.js'
 
 async function main(): Promise<void> {
-  const composition = await composeOrExit(process.env)
+  // First, so the app is built against the registered SDK (and spans of start-up calls are kept).
+  const telemetry = await startTelemetryOrExit(process.env)
+  const composition = await composeOrExit(process.env, telemetry ? { telemetry } : {})
   const { app, config, logger } = composition
   const server = serve(
     {

@@ -4,7 +4,10 @@ import {
   DynamoDbSessionRepository,
   ensureSessionTable,
   MemorySessionRepository,
+  SessionTableMissingError,
   type LegacyOptions,
+  instrumentDynamoDbClient,
+  type OpenTelemetryApi,
   type SessionRepository,
 } from '../index.js'
 import type { Config, StoreConfig } from './config.js'
@@ -29,13 +32,15 @@ export interface StoreParts {
   readonly connect: () => DynamoDBClient
   /** A longer per-call deadline than the server's, for the operator CLI's scans. */
   readonly timeoutMs?: number
+  /** With it, every DynamoDB call is a span (DynamoDB.GetItem…) under the session work that made it. */
+  readonly otel?: OpenTelemetryApi | undefined
 }
 
 /**
  * The one place a store is built from configuration, for the server, the Worker and
  * the operator CLI alike, so no entry point can drop a setting.
  */
-export function buildStore({ config, connect, timeoutMs = config.dynamodb.timeoutMs }: StoreParts): Store {
+export function buildStore({ config, connect, timeoutMs = config.dynamodb.timeoutMs, otel }: StoreParts): Store {
   const maxSessionsPerUser = config.maxSessionsPerUser
   if (config.store === 'memory') {
     return {
@@ -46,6 +51,7 @@ export function buildStore({ config, connect, timeoutMs = config.dynamodb.timeou
     }
   }
   const client = connect()
+  if (otel) instrumentDynamoDbClient(client, otel)
   const { table: tableName, consistentReads, createTable } = config.dynamodb
   const legacy = config.legacy ?? null
   return {
@@ -60,7 +66,15 @@ export function buildStore({ config, connect, timeoutMs = config.dynamodb.timeou
           },
         }
       : {}),
-    prepare: async () => `table "${tableName}" ${await ensureSessionTable({ client, tableName, create: createTable })}`,
+    prepare: async () => {
+      try {
+        return `table "${tableName}" ${await ensureSessionTable({ client, tableName, create: createTable })}`
+      } catch (error) {
+        // The library names its option; the demo's operator sets a variable.
+        if (error instanceof SessionTableMissingError) throw new SessionTableMissingError(`table "${tableName}" does not exist and SESSION_CREATE_TABLE=false`)
+        throw error
+      }
+    },
     readiness: async () => {
       await client.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: AbortSignal.timeout(timeoutMs) })
     },

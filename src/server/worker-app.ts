@@ -1,6 +1,6 @@
 // The demo app as a Worker serves it: the same createApp as every other entry,
 // over a store whose DynamoDB client speaks fetch. No I/O here and no table
-// creation: the table is provisioned before the Worker serves (see README).
+// creation: the table is provisioned before the Worker serves (see docs/deploying.md).
 import type { Hono } from 'hono'
 import type { SessionEnv } from '../index.js'
 import { createApp } from './app.js'

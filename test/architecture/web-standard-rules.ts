@@ -9,8 +9,12 @@ const NODE_GLOBALS = new Set(['Buffer', 'process', 'require', '__dirname', '__fi
 /** Packages the domain must not know about: it talks to the web layer and the store only through its own types. */
 const FRAMEWORK_PACKAGES = /^(hono|@hono\/|@aws-sdk\/|@smithy\/)/
 
-/** Packages only the demo server (src/server) may use; the library must install without them. */
-const DEMO_ONLY_PACKAGES = /^(pino|zod|@hono\/node-server|@smithy\/node-http-handler)(\/|$)/
+/**
+ * Packages only the demo server (src/server) may use; the library must install without them.
+ * OpenTelemetry among them: the library is handed `@opentelemetry/api` by the application
+ * (an optional peer), so it never imports any of it, not even the API.
+ */
+const DEMO_ONLY_PACKAGES = /^(pino|zod|@hono\/node-server|@hono\/otel|@smithy\/node-http-handler|@opentelemetry\/[^/]+)(\/|$)/
 
 const BUILTINS = new Set(builtinModules.map((name) => name.replace(/^node:/, '')))
 
@@ -139,8 +143,10 @@ export function sourceFiles(root: string, dir: string): string[] {
 export function checkTree(root: string): { files: string[]; violations: Violation[] } {
   const layers = [
     { dir: 'src/domain', options: { frameworkFree: true, mayImport: ['src/domain'] } },
-    { dir: 'src/http', options: { frameworkFree: false, mayImport: ['src/http', 'src/domain'] } },
+    { dir: 'src/http', options: { frameworkFree: false, mayImport: ['src/http', 'src/domain', 'src/telemetry'] } },
     { dir: 'src/adapters', options: { frameworkFree: false, mayImport: ['src/adapters', 'src/domain'] } },
+    // Telemetry knows the domain's errors and port, and no framework or SDK (it reaches clients through their public shapes).
+    { dir: 'src/telemetry', options: { frameworkFree: true, mayImport: ['src/telemetry', 'src/domain'] } },
     // The contract suite (hono-dynamodb-session/testing) drives requests over a store, as the middleware would.
     { dir: 'src/testing', options: { frameworkFree: false, mayImport: ['src/testing', 'src/domain'] } },
   ]

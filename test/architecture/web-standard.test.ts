@@ -18,6 +18,7 @@ describe('src/domain and src/http use Web-standard APIs only', () => {
     expect(files).toContain('src/domain/session.ts')
     expect(files).toContain('src/http/session-middleware.ts')
     expect(files).toContain('src/adapters/dynamodb-session-repository.ts')
+    expect(files).toContain('src/telemetry/session-telemetry.ts')
     expect(violations).toEqual([])
   })
 
@@ -77,6 +78,22 @@ describe('src/domain and src/http use Web-standard APIs only', () => {
     ])
     expect(rulesBroken("import { loadConfig } from '../server/config.js'")).toEqual([
       'reaches across layers to "src/server/config.js"',
+    ])
+  })
+
+  it('keeps OpenTelemetry out of the library: the application hands the API in', () => {
+    const telemetry = { frameworkFree: true, mayImport: ['src/telemetry', 'src/domain'] }
+    expect(rulesBroken("import { trace } from '@opentelemetry/api'", telemetry, 'src/telemetry/sample.ts')).toEqual([
+      'library imports demo-server package "@opentelemetry/api"',
+    ])
+    expect(rulesBroken("const api = await import('@opentelemetry/api')", HTTP)).toEqual([
+      'library imports demo-server package "@opentelemetry/api"',
+    ])
+    expect(rulesBroken("import { httpInstrumentationMiddleware } from '@hono/otel'")).toEqual([
+      'library imports demo-server package "@hono/otel"',
+    ])
+    expect(rulesBroken("import type { Context } from '../http/session-cookie.js'", telemetry, 'src/telemetry/sample.ts')).toEqual([
+      'reaches across layers to "src/http/session-cookie.js"',
     ])
   })
 

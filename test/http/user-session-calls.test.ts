@@ -8,7 +8,7 @@ import { SECRET } from '../support/secrets.js'
 
 const json = { 'content-type': 'application/json' }
 
-// The costs the README's "Your sessions (devices)" section states, counted on the wire.
+// The costs docs/user-sessions.md states, counted on the wire.
 describe("DynamoDB calls of a user's sessions, counted against DynamoDB Local", () => {
   let table: Awaited<ReturnType<typeof freshTable>>
   const client = testClient()

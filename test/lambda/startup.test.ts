@@ -92,7 +92,7 @@ describe('Lambda start-up when DynamoDB is not usable', () => {
   })
 })
 
-describe('the DynamoDB actions a Lambda container calls, per SESSION_CREATE_TABLE (the README lists them for IAM)', () => {
+describe('the DynamoDB actions a Lambda container calls, per SESSION_CREATE_TABLE (docs/operations.md lists them for IAM)', () => {
   let proxy: DynamoDbProxy | undefined
   afterEach(async () => {
     await proxy?.close()

@@ -23,6 +23,8 @@ export type Command =
   | { readonly kind: 'revokeOthers' }
   | { readonly kind: 'revokeOne'; readonly target: number }
   | { readonly kind: 'logoutEverywhere' }
+  /** A new device of the same user logs in, racing everything else. */
+  | { readonly kind: 'login' }
 
 export const DEVICES = 3
 
@@ -34,6 +36,7 @@ export const commandsArbitrary = fc.array(
     { weight: 1, arbitrary: fc.constant({ kind: 'revokeOthers' as const }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('revokeOne' as const), target: fc.integer({ min: 1, max: DEVICES - 1 }) }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'logoutEverywhere' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'login' as const }) },
   ),
   { minLength: 1, maxLength: 8 },
 )
@@ -104,6 +107,7 @@ export async function runHistory(store: SessionRepository, s: fc.Scheduler, comm
   }
   const repository = scheduled(store, s, clock)
   const ended = new Set<number>()
+  const newcomers: Device[] = []
   const runs = commands.map(async (command) => {
     switch (command.kind) {
       case 'visit': {
@@ -128,6 +132,12 @@ export async function runHistory(store: SessionRepository, s: fc.Scheduler, comm
         if (await request(repository, clock, devices[0]!, async (unit) => void (await unit.revokeSession(handle)))) ended.add(command.target)
         return
       }
+      case 'login': {
+        const device: Device = { cookie: null, lineage: '', acknowledged: 0 }
+        newcomers.push(device)
+        if (await request(repository, clock, device, (unit) => unit.login(user))) device.lineage = await storageKeyFor(device.cookie!)
+        return
+      }
       case 'logoutEverywhere':
         if (await request(repository, clock, devices[0]!, (unit) => unit.logoutEverywhere())) for (let i = 0; i < DEVICES; i++) ended.add(i)
         return
@@ -135,6 +145,23 @@ export async function runHistory(store: SessionRepository, s: fc.Scheduler, comm
   })
   await s.waitFor(Promise.all(runs))
   await checkHistory(store, clock.now + 1, user, devices, ended)
+  await checkIndex(store, clock.now + 1, user, [...devices, ...newcomers])
+}
+
+/**
+ * Whatever order logins and revocations took, the user index and the sessions agree:
+ * a device's session that is live and bound to the user is listed, and a listed
+ * lineage is some device's live session.
+ */
+async function checkIndex(store: SessionRepository, now: number, user: string, devices: readonly Device[]): Promise<void> {
+  const listed = (await store.listUserSessions(user, now)).map((entry) => entry.lineage)
+  const live: string[] = []
+  for (const device of devices) {
+    if (device.cookie === null) continue
+    const reached = (await onCurrentId(await refFor(device.cookie), (r) => store.load(r.key, now))).value
+    if (reached?.user?.id === user) live.push(lineageOf(reached))
+  }
+  expect([...listed].sort()).toEqual([...new Set(live)].sort())
 }
 
 /**
@@ -162,6 +189,7 @@ async function checkHistory(store: SessionRepository, now: number, user: string,
     expect(listedLineages).toContain(device.lineage)
     expect(boundHere!.data.n ?? 0, `device ${i}: stored count against acknowledged visits`).toBe(device.acknowledged)
   }
+  // Of the devices logged in before the history, only the survivors are listed (newcomers are checked by checkIndex).
   const survivors = devices.filter((_, i) => !ended.has(i)).map((d) => d.lineage)
-  for (const lineage of listedLineages) expect(survivors).toContain(lineage)
+  for (const lineage of listedLineages) if (devices.some((d) => d.lineage === lineage)) expect(survivors).toContain(lineage)
 }

@@ -45,7 +45,7 @@ console.log(JSON.stringify({
 `
 
 /** Packages only the demo server uses; a user's app must not get them from us. */
-const DEMO_ONLY = ['pino', 'zod', '@hono/node-server']
+const DEMO_ONLY = ['pino', 'zod', '@hono/node-server', '@hono/otel']
 
 interface Tree {
   version?: string
@@ -99,11 +99,13 @@ describe('the npm package, installed into a fresh Hono app', () => {
     expect(honos.size).toBe(1)
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/hono-dynamodb-session/package.json'), 'utf8'))
     expect(manifest.dependencies ?? {}).toEqual({})
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', 'hono', 'vitest'])
-    // vitest only for the contract suite (hono-dynamodb-session/testing): never installed for the app.
-    expect(manifest.peerDependenciesMeta).toEqual({ vitest: { optional: true } })
-    // npm ls names a missing optional peer without a version; nothing of it is installed.
-    expect(all.filter((p) => p.name === 'vitest' && p.version !== undefined)).toEqual([])
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@opentelemetry/api', 'hono', 'vitest'])
+    // OpenTelemetry and vitest (only for the contract suite, hono-dynamodb-session/testing) are optional peers:
+    // npm leaves them out, and the app below type-checks and runs without them.
+    expect(manifest.peerDependenciesMeta).toEqual({ '@opentelemetry/api': { optional: true }, vitest: { optional: true } })
+    // (`npm ls` names a missing optional peer without a version; nothing of it is on disk.)
+    expect(all.filter((p) => (p.name.startsWith('@opentelemetry/') || p.name === 'vitest') && p.version !== undefined)).toEqual([])
+    expect(existsSync(join(app, 'node_modules/@opentelemetry'))).toBe(false)
     expect(existsSync(join(app, 'node_modules/vitest'))).toBe(false)
 
     writeFileSync(join(app, 'src/type-checks.ts'), TYPE_CHECKS)

@@ -38,9 +38,12 @@ const VALUES = [
   'SessionTooLargeError',
   'SessionUsageError',
   'ensureSessionTable',
+  'instrumentDynamoDbClient',
+  'instrumentRepository',
   'secretsProblem',
   'sessionErrorResponse',
   'sessionMiddleware',
+  'sessionTelemetry',
 ]
 
 const TYPES = [
@@ -48,11 +51,13 @@ const TYPES = [
   'DeviceSession',
   'DynamoDbSessionRepositoryOptions',
   'EnsureTableOptions',
+  'IdentityChangeName',
   'Increment',
   'JsonValue',
   'LegacyOptions',
   'LegacySessionSource',
   'MemorySessionRepositoryOptions',
+  'OpenTelemetryApi',
   'Replacement',
   'Retirement',
   'RevokeSelection',
@@ -63,11 +68,15 @@ const TYPES = [
   'SessionEnv',
   'SessionMiddlewareOptions',
   'SessionOutcome',
+  'SessionOutcomeName',
   'SessionRepository',
+  'SessionTelemetry',
+  'SessionTelemetryOptions',
   'SessionUser',
   'StandardSchema',
   'StoreCost',
   'StoredSession',
+  'TelemetryOptions',
   'UserSessionEntry',
 ]
 

@@ -5,7 +5,7 @@ import { ROOT, spawnAndWaitForHealth, type ServerProcess } from '../support/serv
 
 const bin = (name: string) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url))
 
-/** The commands the README documents for each runtime, run from the project root. */
+/** The commands docs/deploying.md and docs/demo-server.md document for each runtime, run from the project root. */
 export const RUNTIMES = {
   node: [process.execPath, '--import', 'tsx', 'src/server/main.ts'],
   bun: [bin('bun'), 'src/server/bun.ts'],

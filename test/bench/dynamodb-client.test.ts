@@ -1,17 +1,21 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { notRetriedWhenUnknown } from '../../src/adapters/dynamodb-retries.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDynamoDbClient } from '../../src/server/dynamodb-client.js'
 
-// The Node entry's client keeps each command's middleware chain and carries the
-// repository's abort signal itself (src/server/dynamodb-client.ts): calls must still
-// work, and the signal must still cut a call off, in flight and between attempts.
+// The Node entry's client is a plain SDK client set up through public options
+// (src/server/dynamodb-client.ts). These tests pin the SDK behaviour the repository
+// and that client rely on: a call's abort signal cuts it off, in flight and between
+// attempts; a command's own middleware (marked writes) applies to that command only;
+// the handler's requestTimeout ends an attempt made without a signal; and the reason
+// the client does not cache middleware chains (the document client refuses it).
 let server: Server | undefined
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())))
 
-async function fakeDynamoDb(answer: (req: IncomingMessage) => 'hang' | 'ok' | 'throttle' | 'server-error') {
+async function fakeDynamoDb(answer: (req: IncomingMessage) => 'hang' | 'ok' | 'throttle' | 'server-error', timeoutMs = 5000) {
   const seen: { closed: boolean }[] = []
   server = createServer((req, res) => {
     const entry = { closed: false }
@@ -32,7 +36,7 @@ async function fakeDynamoDb(answer: (req: IncomingMessage) => 'hang' | 'ok' | 't
   })
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
   const endpoint = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`
-  return { client: createDynamoDbClient({ endpoint, timeoutMs: 5000 }), seen }
+  return { client: createDynamoDbClient({ endpoint, timeoutMs }), seen }
 }
 
 const get = () => new GetItemCommand({ TableName: 't', Key: { id: { S: 'k' } } })
@@ -68,7 +72,7 @@ describe('the Node entry DynamoDB client', () => {
     client.destroy()
   })
 
-  it('injects a fault (500 on every call): a write marked not to be resent keeps its own chain, apart from unmarked calls of the same class', async () => {
+  it('injects a fault (500 on every call): a write marked not to be resent is sent once, unmarked calls of the same class are retried', async () => {
     const { client, seen } = await fakeDynamoDb(() => 'server-error')
     const update = () => new UpdateItemCommand({ TableName: 't', Key: { id: { S: 'k' } }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': { N: '1' } } })
     const signal = () => ({ abortSignal: AbortSignal.timeout(5000) })
@@ -82,5 +86,23 @@ describe('the Node entry DynamoDB client', () => {
       }
     }
     client.destroy()
+  })
+
+  it('ends an attempt made without a signal at the handler\'s requestTimeout, on every attempt', async () => {
+    const { client, seen } = await fakeDynamoDb(() => 'hang', 150)
+    const started = Date.now()
+    const error = await client.send(get()).catch((e: unknown) => e)
+    expect((error as Error).name).toBe('TimeoutError')
+    // Three attempts of 150 ms each, plus the SDK's waits between them: well under the 5 s a test allows.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 150)
+    expect(Date.now() - started).toBeLessThan(4000)
+    expect(seen).toHaveLength(3)
+    client.destroy()
+  })
+
+  it('cannot cache middleware chains: the document client refuses a client with cacheMiddleware', () => {
+    const cached = new DynamoDBClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, cacheMiddleware: true })
+    expect(() => DynamoDBDocumentClient.from(cached)).toThrow(/cacheMiddleware/)
+    cached.destroy()
   })
 })
