@@ -7,11 +7,12 @@ import { bundleWorker, type WorkerBundle } from '../../scripts/worker-bundle.js'
 
 /**
  * The budget, with about 10 % headroom over what the bundle weighs today (about
- * 711 KB minified, 179 KB gzipped; zod and the AWS SDK are most of it). Cloudflare
+ * 770 KB minified, 200 KB gzipped, after telemetry and the schema's write checks; zod
+ * and the AWS SDK are most of it). Cloudflare
  * refuses Workers above 3 MB gzipped on the free plan and 10 MB on paid plans; the
  * budget is far below that, to notice a dependency pulling in far more than it should.
  */
-const BUDGET = { minifiedBytes: 800_000, gzippedBytes: 200_000 }
+const BUDGET = { minifiedBytes: 850_000, gzippedBytes: 220_000 }
 
 describe('the Worker bundle (esbuild, workerd/worker/browser conditions)', () => {
   let dir: string
