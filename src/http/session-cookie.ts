@@ -31,12 +31,24 @@ export interface CookieSettings {
 
 /** The middleware options that shape the cookie, as a caller may pass them. */
 export interface CookieOptions {
+  /**
+   * Default `sid`. Over HTTPS it becomes `__Host-sid` when the cookie has Path=/ and no
+   * Domain (the prefix's rules), else `__Secure-sid`; over plain HTTP it stays `sid`.
+   */
   readonly cookieName?: string
   readonly sameSite?: SameSite
+  /** The cookie's Domain, e.g. `example.com` to share it with subdomains; default none (this host only). */
   readonly cookieDomain?: string
+  /** The cookie's Path; default `/`. */
   readonly cookiePath?: string
+  /** Send the cookie with `Partitioned` (CHIPS), for an app embedded in other sites; implies Secure. Default false. */
   readonly partitioned?: boolean
+  /**
+   * Default true: the cookie carries Max-Age and outlives the browser. False: a
+   * browser-session cookie, with neither Max-Age nor Expires; logging out still expires it.
+   */
   readonly persistentCookie?: boolean
+  /** Longest Cookie header parsed; a longer one is answered 431, the session untouched. Default 16384 (Node's whole-header limit). */
   readonly maxCookieHeaderLength?: number
 }
 

@@ -4,7 +4,7 @@ import type { LegacySessionSource } from '../domain/legacy-session-source.js'
 import type { SessionPolicy } from '../domain/session.js'
 import type { SessionRepository } from '../domain/session-repository.js'
 import type { StandardSchema } from '../domain/standard-schema.js'
-import { cookieSettings, type CookieSettings, type SameSite } from './session-cookie.js'
+import { cookieSettings, type CookieOptions, type CookieSettings, type SameSite } from './session-cookie.js'
 
 // The middleware's options, their defaults and their rules, in one place. The demo
 // server's config imports the defaults and rules from here.
@@ -42,27 +42,10 @@ export function secretsProblem(secrets: readonly string[]): string | null {
 }
 
 /** What sessionMiddleware() takes: a store and a secret; every other option has a default (SESSION_DEFAULTS). */
-export interface SessionMiddlewareOptions {
+export interface SessionMiddlewareOptions extends CookieOptions {
   readonly repository: SessionRepository
   /** One secret, or several (first signs, all verify). Each at least 32 characters. */
   readonly secret: string | readonly string[]
-  /**
-   * Default `sid`. Over HTTPS it becomes `__Host-sid` when the cookie has Path=/ and no
-   * Domain (the prefix's rules), else `__Secure-sid`; over plain HTTP it stays `sid`.
-   */
-  readonly cookieName?: string
-  readonly sameSite?: SameSite
-  /** The cookie's Domain, e.g. `example.com` to share it with subdomains; default none (this host only). */
-  readonly cookieDomain?: string
-  /** The cookie's Path; default `/`. */
-  readonly cookiePath?: string
-  /** Send the cookie with `Partitioned` (CHIPS), for an app embedded in other sites; implies Secure. Default false. */
-  readonly partitioned?: boolean
-  /**
-   * Default true: the cookie carries Max-Age and outlives the browser. False: a
-   * browser-session cookie, with neither Max-Age nor Expires; logging out still expires it.
-   */
-  readonly persistentCookie?: boolean
   /** Idle timeout; default 86400 (one day). */
   readonly ttlSeconds?: number
   /** Absolute lifetime; default 604800 (seven days). */
@@ -79,8 +62,6 @@ export interface SessionMiddlewareOptions {
    * Default 30.
    */
   readonly renewGraceSeconds?: number
-  /** Longest Cookie header parsed; a longer one is answered 431, the session untouched. Default 16384 (Node's whole-header limit). */
-  readonly maxCookieHeaderLength?: number
   /**
    * How many verified cookie values to remember (value → id), so a returning visitor's
    * cookie costs no HMAC; least recently used dropped first; 0 turns it off. Only values
